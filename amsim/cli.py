@@ -1,0 +1,299 @@
+"""The ``amsim`` command line: each command parses its options and delegates; nothing scientific lives here.
+
+Errors the user can fix print one line ``error: <where>: <what> (got <value>; allowed <...>)`` and exit with
+status 2, without a traceback and without writing anything.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+import numpy as np
+
+from amsim.exceptions import AmsimError, ValidationError
+
+BACKEND = click.option("--backend", default="auto", show_default=True,
+                       type=click.Choice(["auto", "numpy", "cpu", "cuda"]),
+                       help="Compute engine: numpy (reference), cpu (Numba), cuda (GPU); auto picks cuda if a GPU "
+                            "is present, else cpu.")
+QUIET = click.option("--quiet", "-q", is_flag=True, help="No progress bar or chatter; print only the output paths.")
+
+
+class Group(click.Group):
+    """A click group that suggests the closest command for a misspelt one."""
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=1)
+            hint = f"did you mean {close[0]!r}?" if close else "allowed: " + ", ".join(self.list_commands(ctx))
+            raise click.UsageError(f"command: unknown command {name!r} ({hint})")
+        return super().resolve_command(ctx, args)
+
+
+def parse_assignments(pairs: tuple[str, ...], where: str) -> dict[str, Any]:
+    """``("n_neurons=500", "update=sync")`` -> ``{"n_neurons": 500, "update": "sync"}`` (values read as TOML,
+    falling back to plain strings)."""
+    from amsim.cards import tomllib
+
+    values: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        if not sep or not name:
+            raise ValidationError(f"{where}: expected NAME=VALUE (got {pair!r}; e.g. n_neurons=500)")
+        try:
+            values[name.strip()] = tomllib.loads(f"v = {text}")["v"]
+        except tomllib.TOMLDecodeError:
+            values[name.strip()] = text
+    return values
+
+
+def parse_grid(text: str) -> Any:
+    """``"0.01:0.2:96"`` -> ``{"start": 0.01, "stop": 0.2, "num": 96}``; ``"0.05,0.1"`` -> ``[0.05, 0.1]``."""
+    parts = [p.strip() for p in text.split(":")]
+
+    def number(t: str) -> Any:
+        try:
+            return int(t) if t.lstrip("-").isdigit() else float(t)
+        except ValueError:
+            return t
+
+    if len(parts) == 3:
+        return {"start": number(parts[0]), "stop": number(parts[1]), "num": number(parts[2])}
+    return [number(t) for t in text.split(",") if t.strip()]
+
+
+def _print_paths(**paths: Path) -> None:
+    for kind, path in paths.items():
+        click.echo(f"{kind}: {path}")
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="amsim", prog_name="amsim")
+def cli() -> None:
+    """amsim: simulate associative memories (Hopfield networks and more) and compare them with theory.
+
+    \b
+    Start here:
+      amsim models                      model cards (published configurations)
+      amsim experiments                 what can be run, with every parameter
+      amsim run hopfield.retrieval n_neurons=500 load=0.1
+      amsim sweep analysis/hopfield-capacity
+      amsim plot results/hopfield-capacity.nc
+    """
+
+
+@cli.command()
+def models() -> None:
+    """List the model cards: presets of published or classroom configurations."""
+    from amsim.cards import list_cards, models_dir
+
+    cards = list_cards()
+    if not cards:
+        click.echo(f"no cards under {models_dir()}")
+    for card in cards:
+        click.echo(f"{card.name:28s} {card.family:10s} {card.title}")
+
+
+@cli.command()
+@click.argument("name", required=False)
+def experiments(name: str | None) -> None:
+    """List the experiments and their parameters (defaults and allowed values).
+
+    Give NAME (e.g. hopfield.retrieval) to show one.
+    """
+    from amsim import registry
+
+    chosen = [registry.experiment(name)] if name else registry.experiments()
+    for exp in chosen:
+        click.echo(f"{exp.name}: {exp.summary}")
+        for field, (default, rule) in exp.family.params.constraints().items():
+            units = "" if rule.units == "1" else f" [{rule.units}]"
+            click.echo(f"    {field:16s} default {default!r:10s} {rule.describe():30s} {rule.doc}{units}")
+
+
+@cli.command()
+@click.argument("experiment")
+@click.argument("assignments", nargs=-1, metavar="[NAME=VALUE]...")
+@click.option("--card", help="Model card giving the base parameters (name as listed by `amsim models`, or a path).")
+@click.option("--trials", default=10, show_default=True, type=int, help="Independent repetitions.")
+@click.option("--seed", default=0, show_default=True, type=int, help="Random seed (same seed, same numbers).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="NetCDF file to write [default: results/<experiment>.nc].")
+@click.option("--overwrite", is_flag=True, help="Replace --out if it exists.")
+@BACKEND
+@QUIET
+def run(experiment: str, assignments: tuple[str, ...], card: str | None, trials: int, seed: int, out: Path | None,
+        overwrite: bool, backend: str, quiet: bool) -> None:
+    """Run one EXPERIMENT once, with parameters given as NAME=VALUE, and save the dataset.
+
+    \b
+    Example:
+      amsim run hopfield.retrieval n_neurons=500 load=0.1 noise=0.1 --trials 20
+    """
+    from amsim.io import check_writable, save_dataset
+    from amsim.runner import run as run_experiment
+
+    params = parse_assignments(assignments, "run")
+    out = out or Path("results") / f"{experiment}.nc"
+    if out.exists() and not overwrite:
+        raise ValidationError(f"output: {str(out)!r} exists (use --overwrite or another --out)")
+    check_writable(out)
+    ds = run_experiment(experiment, params, card=card, trials=trials, seed=seed, backend=backend)
+    save_dataset(ds, out)
+    if not quiet:
+        for name, da in ds.data_vars.items():
+            if da.dtype.kind in "fiub" and da.size:
+                click.echo(f"{da.attrs['long_name']:45s} mean {float(da.mean()):.4g}  ({name})")
+    _print_paths(dataset=out)
+
+
+@cli.command()
+@click.argument("study", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Combined NetCDF file [default: results/<study name>.nc]; parts go to <out>.parts/ meanwhile.")
+@click.option("--executor", default="processes", show_default=True, type=click.Choice(["processes", "serial"]),
+              help="Run tasks in worker processes or one after another in this process.")
+@click.option("--workers", type=int, help="Worker processes [default: one per core].")
+@click.option("--resume", is_flag=True, help="Continue a stopped sweep: finished tasks are not run again.")
+@click.option("--overwrite", is_flag=True, help="Discard an earlier output and its parts, start again.")
+@click.option("--figure", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also draw the result to this PNG (as `amsim plot` would).")
+@BACKEND
+@QUIET
+def sweep(study: Path, out: Path | None, executor: str, workers: int | None, resume: bool, overwrite: bool,
+          figure: Path | None, backend: str, quiet: bool) -> None:
+    """Run a STUDY (a folder with study.toml, or the file) over its parameter grid.
+
+    Every grid point is an independent seeded task, saved as soon as it finishes, so an interrupted sweep
+    continues with --resume and gives the same numbers as an uninterrupted one.
+    """
+    from amsim.io import check_writable
+    from amsim.sweep import load_study
+    from amsim.sweep import sweep as run_sweep
+
+    st = load_study(study)
+    out = out or Path("results") / f"{st.name}.nc"
+    if figure:
+        check_writable(figure)
+    ds = run_sweep(st, out, executor=executor, workers=workers, resume=resume, overwrite=overwrite,
+                   backend=backend, quiet=quiet)
+    paths = {"dataset": out}
+    if figure:
+        from amsim.plotting import plot_dataset
+
+        paths["figure"] = plot_dataset(ds, figure)
+    _print_paths(**paths)
+
+
+@cli.command()
+@click.argument("dataset", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="PNG file [default: the dataset path with .png].")
+@click.option("--x", "x", help="Coordinate on the horizontal axis [default: the first swept axis].")
+@click.option("--y", "y", multiple=True, help="Variable(s) to draw, one panel each [default: overlap and success "
+                                              "where present]. Repeat for several.")
+def plot(dataset: Path, out: Path | None, x: str | None, y: tuple[str, ...]) -> None:
+    """Draw a DATASET (NetCDF written by run or sweep): trial means with error bars, theory curves overlaid."""
+    from amsim.io import check_writable, load_dataset
+    from amsim.plotting import plot_dataset
+
+    ds = load_dataset(dataset)
+    out = out or dataset.with_suffix(".png")
+    check_writable(out)
+    _print_paths(figure=plot_dataset(ds, out, x=x, y=list(y) or None))
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.argument("assignments", nargs=-1, metavar="[COORD=START:STOP:NUM | COORD=V1,V2,...]...")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="NetCDF file [default: results/theory-<name>.nc].")
+def theory(name: str | None, assignments: tuple[str, ...], out: Path | None) -> None:
+    """Compute the theory curve NAME on a grid and save it (no NAME: list the theories).
+
+    \b
+    Example:
+      amsim theory hopfield-rs load=0.01:0.2:96
+    """
+    from amsim import registry
+    from amsim.io import check_writable, save_dataset
+    from amsim.sweep.spec import axis_values
+
+    if name is None:
+        for th in registry.theories():
+            click.echo(f"{th.name:20s} inputs: {', '.join(th.inputs):20s} {th.summary}")
+        return
+    th = registry.theory(name)
+    grids = {k: np.asarray(axis_values(k, parse_grid(v), f"theory {name}")) for k, v in
+             (a.partition("=")[::2] for a in assignments)}
+    for key in grids:
+        if key not in th.inputs:
+            raise ValidationError(f"theory {name}: unknown input {key!r} (got {key!r}; allowed: "
+                                  + ", ".join(th.inputs) + ")")
+    out = out or Path("results") / f"theory-{name}.nc"
+    check_writable(out)
+    ds = th.fn(**grids)
+    save_dataset(ds, out)
+    for key, value in ds.attrs.items():
+        if isinstance(value, float):
+            click.echo(f"{key} = {value:.6g}")
+    _print_paths(dataset=out)
+
+
+@cli.command()
+def info() -> None:
+    """Show versions, available backends, threads and memory of this machine."""
+    import os
+    import platform
+    from importlib.metadata import version
+
+    from amsim import __version__, backends
+    from amsim.resources import format_bytes, physical_memory
+
+    click.echo(f"amsim {__version__}  python {platform.python_version()}  {platform.platform()}")
+    for pkg in ("numpy", "numba", "scipy", "xarray", "h5netcdf", "click"):
+        click.echo(f"  {pkg:10s} {version(pkg)}")
+    click.echo(f"cores: {os.cpu_count()}  numba threads: {backends.set_threads(None)}  "
+               f"memory: {format_bytes(physical_memory())}")
+    click.echo(f"backends available: {', '.join(backends.available())}  (auto -> {backends.resolve('auto')})")
+
+
+@cli.command()
+@click.option("--sizes", default="1000,4000", show_default=True, help="Network sizes N, comma-separated.")
+@click.option("--repeats", default=5, show_default=True, type=int, help="Timed repetitions per line (median shown).")
+@click.option("--threads", default="1,2", show_default=True, help="Numba thread counts to time, comma-separated.")
+@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), help="Also write results as JSON.")
+def bench(sizes: str, repeats: int, threads: str, json_out: Path | None) -> None:
+    """Time the kernels against the NumPy reference and a plain NumPy baseline (medians and ratios)."""
+    from amsim.bench import main as bench_main
+
+    bench_main(sizes=[int(s) for s in sizes.split(",")], repeats=repeats,
+               threads=[int(t) for t in threads.split(",")], json_out=json_out)
+
+
+def _fail(message: str, status: int = 2) -> None:
+    click.echo("error: " + " ".join(str(message).split()), err=True)
+    sys.exit(status)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: run the click group and turn user errors into one line and exit status 2."""
+    try:
+        status = cli.main(args=argv, prog_name="amsim", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as exc:  # plain `amsim`: show the help, not an error
+        click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
+        sys.exit(0)
+    except click.ClickException as exc:
+        _fail(exc.format_message())
+    except AmsimError as exc:
+        _fail(str(exc))
+    except click.Abort:
+        _fail("aborted", 130)
+    except KeyboardInterrupt:
+        _fail("interrupted; finished tasks are saved (rerun a sweep with --resume)", 130)
+    sys.exit(status if isinstance(status, int) else 0)

@@ -1,0 +1,5 @@
+"""Model families; importing this package registers each one (explicit list, in the order shown)."""
+
+from amsim.families import hopfield
+
+__all__ = ["hopfield"]

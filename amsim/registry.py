@@ -1,0 +1,132 @@
+"""The one registry: model families, their experiments, and theory curves, looked up by name.
+
+Families register when ``amsim.families`` is imported; every lookup imports it first, so ``import amsim``
+stays cheap and a name is always found whichever module asks first.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from amsim.exceptions import UnknownNameError
+from amsim.params import Params, did_you_mean
+
+
+@dataclass(frozen=True)
+class Family:
+    """A model family: its name, its validated parameter class and a one-line title."""
+
+    name: str
+    params: type[Params]
+    title: str
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A registered protocol ``fn(params, *, trials, rng, backend) -> xr.Dataset`` of one family."""
+
+    name: str
+    family: Family
+    fn: Callable[..., Any]
+
+    @property
+    def summary(self) -> str:
+        """First line of the experiment's docstring."""
+        return (inspect.getdoc(self.fn) or "").splitlines()[0] if self.fn.__doc__ else ""
+
+
+@dataclass(frozen=True)
+class Theory:
+    """A registered theory curve ``fn(**inputs) -> xr.Dataset``; ``inputs`` are coordinate names it takes."""
+
+    name: str
+    fn: Callable[..., Any]
+    inputs: tuple[str, ...]
+
+    @property
+    def summary(self) -> str:
+        """First line of the theory's docstring."""
+        return (inspect.getdoc(self.fn) or "").splitlines()[0] if self.fn.__doc__ else ""
+
+
+_FAMILIES: dict[str, Family] = {}
+_EXPERIMENTS: dict[str, Experiment] = {}
+_THEORIES: dict[str, Theory] = {}
+
+
+def _load() -> None:
+    importlib.import_module("amsim.families")
+    importlib.import_module("amsim.theory")
+
+
+def register_family(name: str, params: type[Params], title: str) -> Family:
+    """Register a family; called once from the family's ``__init__``."""
+    family = Family(name, params, title)
+    _FAMILIES[name] = family
+    params.family = name
+    return family
+
+
+def register_experiment(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorator registering ``fn`` as experiment ``"<family>.<protocol>"``; the family must be registered."""
+    family_name = name.split(".", 1)[0]
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        _EXPERIMENTS[name] = Experiment(name, _FAMILIES[family_name], fn)
+        return fn
+
+    return decorate
+
+
+def register_theory(name: str, inputs: tuple[str, ...]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorator registering a theory curve that takes the coordinates named in ``inputs``."""
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        _THEORIES[name] = Theory(name, fn, inputs)
+        return fn
+
+    return decorate
+
+
+def _lookup(table: dict[str, Any], kind: str, name: str) -> Any:
+    _load()
+    if name not in table:
+        raise UnknownNameError(f"{kind}: unknown name {name!r}" + did_you_mean(name, list(table)))
+    return table[name]
+
+
+def family(name: str) -> Family:
+    """The family called ``name``; :class:`UnknownNameError` with a suggestion otherwise."""
+    return _lookup(_FAMILIES, "family", name)
+
+
+def experiment(name: str) -> Experiment:
+    """The experiment called ``name`` (e.g. ``"hopfield.retrieval"``)."""
+    return _lookup(_EXPERIMENTS, "experiment", name)
+
+
+def theory(name: str) -> Theory:
+    """The theory curve called ``name`` (e.g. ``"hopfield-rs"``)."""
+    return _lookup(_THEORIES, "theory", name)
+
+
+def families() -> list[Family]:
+    """All registered families, by name."""
+    _load()
+    return [_FAMILIES[k] for k in sorted(_FAMILIES)]
+
+
+def experiments() -> list[Experiment]:
+    """All registered experiments, by name."""
+    _load()
+    return [_EXPERIMENTS[k] for k in sorted(_EXPERIMENTS)]
+
+
+def theories() -> list[Theory]:
+    """All registered theory curves, by name."""
+    _load()
+    return [_THEORIES[k] for k in sorted(_THEORIES)]

@@ -1,0 +1,107 @@
+"""The sweep store: one NetCDF part per finished task in ``<out>.parts/``, combined into ``<out>`` at the end.
+
+Crash safety: each part is written to a temporary file and renamed into place, so a part that exists is
+complete. A manifest (``manifest.json``) records the study fingerprint; ``--resume`` refuses parts written by
+a different study. The combined file is written last, atomically, and the parts folder is then removed.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import xarray as xr
+
+from amsim.exceptions import ValidationError
+from amsim.io import check_writable, load_dataset, save_dataset
+from amsim.sweep.spec import Study, Task
+
+MANIFEST = "manifest.json"
+
+
+def parts_dir_for(out: Path) -> Path:
+    """``results/x.nc`` -> ``results/x.nc.parts``."""
+    return out.with_name(out.name + ".parts")
+
+
+def part_name(task: Task) -> str:
+    """File name of a task's part, from its grid index (``part-3-0.nc``)."""
+    return "part-" + "-".join(map(str, task.index)) + ".nc"
+
+
+class Store:
+    """Parts and combined output of one sweep.
+
+    Parameters
+    ----------
+    out : Path
+        The combined NetCDF file to produce.
+    study : Study
+        The study being swept.
+    """
+
+    def __init__(self, out: Path, study: Study) -> None:
+        self.out = Path(out)
+        self.study = study
+        self.parts = parts_dir_for(self.out)
+
+    def open(self, *, resume: bool, overwrite: bool) -> None:
+        """Check for conflicts with earlier output and make the parts folder; nothing is written on error."""
+        if resume and overwrite:
+            raise ValidationError("options: --resume and --overwrite exclude each other (got both)")
+        exists = [p for p in (self.out, self.parts) if p.exists()]
+        if exists and not (resume or overwrite):
+            raise ValidationError(f"output: {str(exists[0])!r} exists (use --resume to continue a stopped sweep, "
+                                  "--overwrite to start again, or another --out)")
+        check_writable(self.out)
+        if overwrite:
+            shutil.rmtree(self.parts, ignore_errors=True)
+        manifest = self.parts / MANIFEST
+        if resume and manifest.is_file():
+            found = json.loads(manifest.read_text()).get("fingerprint")
+            if found != self.study.fingerprint():
+                raise ValidationError(f"output: {str(self.parts)!r} holds parts of a different study (got "
+                                      f"fingerprint {found}; allowed: {self.study.fingerprint()}; use --overwrite)")
+        self.parts.mkdir(parents=True, exist_ok=True)
+        manifest.write_text(json.dumps({"fingerprint": self.study.fingerprint(), "study": str(self.study.path),
+                                        "tasks": len(self.study.tasks)}))
+
+    def path(self, task: Task) -> Path:
+        """Where the part of ``task`` lives."""
+        return self.parts / part_name(task)
+
+    def is_done(self, task: Task) -> bool:
+        """The task's part exists and reads back as NetCDF (a truncated or corrupt part does not count)."""
+        path = self.path(task)
+        if not path.is_file():
+            return False
+        try:
+            load_dataset(path)
+        except ValidationError:
+            return False
+        return True
+
+    def pending(self) -> list[Task]:
+        """Tasks without a readable part, in grid order."""
+        return [t for t in self.study.tasks if not self.is_done(t)]
+
+    def combine(self) -> xr.Dataset:
+        """Read every part and assemble the grid: one dimension per axis, in the study's order."""
+        parts = {t.index: load_dataset(self.path(t)) for t in self.study.tasks}
+        shape = tuple(len(v) for v in self.study.axes.values())
+
+        def nest(prefix: tuple[int, ...]) -> xr.Dataset | list:
+            if len(prefix) == len(shape):
+                return parts[prefix]
+            return [nest((*prefix, i)) for i in range(shape[len(prefix)])]
+
+        if not shape:
+            return parts[()]
+        return xr.combine_nested(nest(()), concat_dim=list(self.study.axes), combine_attrs="override")
+
+    def finish(self, ds: xr.Dataset) -> Path:
+        """Write the combined dataset atomically, then remove the parts."""
+        save_dataset(ds, self.out)
+        shutil.rmtree(self.parts, ignore_errors=True)
+        return self.out
