@@ -136,14 +136,15 @@ def run(experiment: str, assignments: tuple[str, ...], card: str | None, trials:
       amsim run hopfield.retrieval n_neurons=500 load=0.1 noise=0.1 --trials 20
     """
     from amsim.io import check_writable, save_dataset
-    from amsim.runner import run as run_experiment
+    from amsim.runner import plan_run
 
-    params = parse_assignments(assignments, "run")
+    plan = plan_run(experiment, parse_assignments(assignments, "run"), card=card, trials=trials, seed=seed,
+                    backend=backend)
     out = out or Path("results") / f"{experiment}.nc"
     if out.exists() and not overwrite:
         raise ValidationError(f"output: {str(out)!r} exists (use --overwrite or another --out)")
     check_writable(out)
-    ds = run_experiment(experiment, params, card=card, trials=trials, seed=seed, backend=backend)
+    ds = plan.execute()
     save_dataset(ds, out)
     if not quiet:
         for name, da in ds.data_vars.items():

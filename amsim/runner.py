@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import xarray as xr
@@ -46,6 +47,46 @@ def execute(experiment: str, params: Params, *, trials: int, seed: int, coords: 
     return exp.fn(params, trials=trials, rng=task_rng(seed, coords), backend=backend)
 
 
+@dataclass(frozen=True)
+class RunPlan:
+    """A validated single run: everything checked, nothing computed yet."""
+
+    experiment: str
+    family: str
+    params: Params
+    title: str
+    references: tuple[str, ...]
+    trials: int
+    seed: int
+    backend: str
+
+    def execute(self) -> xr.Dataset:
+        """Run it and return the Dataset with its provenance attributes."""
+        ds = execute(self.experiment, self.params, trials=self.trials, seed=self.seed, coords={},
+                     backend=self.backend)
+        ds.attrs.update(make_attrs(title=self.title, experiment=self.experiment, family=self.family,
+                                   params_json=self.params.to_json(), backend=self.backend, seed=self.seed,
+                                   references=self.references))
+        return ds
+
+
+def plan_run(experiment: str, params: Mapping[str, Any] | None = None, *, card: str | None = None,
+             trials: int = 10, seed: int = 0, backend: str = "auto") -> RunPlan:
+    """Validate a single run (see :func:`run`) without running it, so callers can check outputs first."""
+    exp = registry.experiment(experiment)
+    check_run_settings(trials, seed)
+    overrides = dict(params or {})
+    if card is not None:
+        c = load_card(card)
+        if c.family != exp.family.name:
+            raise ValidationError(f"card: {c.name!r} is a {c.family!r} card (got it for experiment "
+                                  f"{experiment!r}; allowed: a {exp.family.name!r} card)")
+        p, title, refs = c.build(**overrides), c.title, c.references
+    else:
+        p, title, refs = exp.family.params.from_dict(overrides), exp.family.title, ()
+    return RunPlan(experiment, exp.family.name, p, title, tuple(refs), trials, seed, backends.resolve(backend))
+
+
 def run(experiment: str, params: Mapping[str, Any] | None = None, *, card: str | None = None, trials: int = 10,
         seed: int = 0, backend: str = "auto") -> xr.Dataset:
     """Run one experiment and return its labelled Dataset with provenance attributes.
@@ -61,19 +102,4 @@ def run(experiment: str, params: Mapping[str, Any] | None = None, *, card: str |
     trials, seed, backend
         Repetitions, random seed (>= 0) and compute backend.
     """
-    exp = registry.experiment(experiment)
-    check_run_settings(trials, seed)
-    overrides = dict(params or {})
-    if card is not None:
-        c = load_card(card)
-        if c.family != exp.family.name:
-            raise ValidationError(f"card: {c.name!r} is a {c.family!r} card (got it for experiment "
-                                  f"{experiment!r}; allowed: a {exp.family.name!r} card)")
-        p, title, refs = c.build(**overrides), c.title, c.references
-    else:
-        p, title, refs = exp.family.params.from_dict(overrides), exp.family.title, ()
-    resolved = backends.resolve(backend)
-    ds = execute(experiment, p, trials=trials, seed=seed, coords={}, backend=resolved)
-    ds.attrs.update(make_attrs(title=title, experiment=experiment, family=exp.family.name,
-                               params_json=p.to_json(), backend=resolved, seed=seed, references=refs))
-    return ds
+    return plan_run(experiment, params, card=card, trials=trials, seed=seed, backend=backend).execute()

@@ -1,0 +1,57 @@
+"""Every CUDA kernel compiles to real PTX for sm_80 (A100) and sm_90 (H100/H200), without a GPU.
+
+``numba.cuda.compile_ptx`` runs NVVM on the host, so this catches what the simulator cannot: untyped or
+unsupported constructs, allocations, NumPy calls and non-constant shared array sizes inside kernels.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+if os.environ.get("NUMBA_ENABLE_CUDASIM") == "1":
+    pytest.skip("PTX compilation needs the real numba-cuda target, not the CUDA simulator", allow_module_level=True)
+
+cuda = pytest.importorskip("numba.cuda", reason="numba-cuda is not installed (the 'cuda' extra)")
+
+
+def _nvvm_problem() -> str | None:
+    """Why PTX cannot be compiled here, or None when NVVM works."""
+
+    def probe(a):
+        a[0] = 1
+
+    try:
+        cuda.compile_ptx(probe, "void(int32[::1])", cc=(8, 0))
+    except Exception as exc:  # missing NVVM/libdevice shows up as various errors
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+_problem = _nvvm_problem()
+if _problem is not None:
+    pytest.skip(f"NVVM is not usable, cannot compile PTX ({_problem})", allow_module_level=True)
+
+from numba.cuda.dispatcher import CUDADispatcher  # noqa: E402
+
+from amsim.families.hopfield import _cuda as hopfield_cuda  # noqa: E402
+
+CCS = [(8, 0), (9, 0)]
+KERNELS = [pytest.param(kernel, sig, id=f"hopfield.{kernel.py_func.__name__}") for kernel, sig in
+           hopfield_cuda.PTX_KERNELS]
+
+
+def test_every_hopfield_kernel_is_listed():
+    jitted = {name for name, obj in vars(hopfield_cuda).items() if isinstance(obj, CUDADispatcher)}
+    listed = {kernel.py_func.__name__ for kernel, _ in hopfield_cuda.PTX_KERNELS}
+    assert jitted, "no @cuda.jit kernels found"
+    assert jitted == listed, f"kernels missing from PTX_KERNELS: {sorted(jitted - listed)}"
+
+
+@pytest.mark.parametrize("cc", CCS, ids=lambda cc: f"sm_{cc[0]}{cc[1]}")
+@pytest.mark.parametrize(("kernel", "sig"), KERNELS)
+def test_kernel_compiles_to_ptx(kernel, sig, cc):
+    ptx, _ = cuda.compile_ptx(kernel.py_func, sig, cc=cc)
+    assert f".target sm_{cc[0]}{cc[1]}" in ptx
+    assert ".entry" in ptx
