@@ -84,6 +84,15 @@ def kernels(family_package: str, backend: str) -> ModuleType:
     return importlib.import_module(f"{family_package}.{_MODULE_OF[backend]}")
 
 
+def gpu_count() -> int:
+    """Number of usable GPUs (the simulator counts as one); 0 without CUDA."""
+    if not _cuda_usable():
+        return 0
+    from numba import cuda
+
+    return max(1, len(cuda.gpus)) if os.environ.get("NUMBA_ENABLE_CUDASIM") != "1" else 1
+
+
 def set_threads(n: int | None) -> int:
     """Set the number of Numba CPU threads (``None``: leave as is); returns the number in use."""
     import numba

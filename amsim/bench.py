@@ -1,6 +1,6 @@
 """The benchmark suite behind ``amsim bench`` and ``scripts/bench.py``.
 
-Each family may ship ``amsim/families/<name>/bench.py`` with ``workloads(sizes) -> list[Workload]``; the suite
+Each family may ship ``amsim/families/<name>/bench.py`` with ``workloads(quick) -> list[Workload]``; the suite
 finds them through the registry, so a new family adds its lines without touching this module. Every line is timed
 in the same run on each requested thread count (Numba threads and BLAS threads limited together), and reported as
 the median of the repeats with its ratio to the line's baseline.
@@ -55,22 +55,25 @@ def median_time(fn: Callable[[Any], Any], inputs: Any, repeats: int) -> float:
     return statistics.median(times)
 
 
-def all_workloads(sizes: list[int]) -> list[Workload]:
-    """Workloads of every registered family that ships a ``bench`` module."""
+def all_workloads(quick: bool, only: list[str] | None = None) -> list[Workload]:
+    """Workloads of every registered family (or those in ``only``) that ships a ``bench`` module.
+
+    ``quick`` asks each family for small sizes (a smoke test in seconds) instead of the headline sizes.
+    """
     found = []
     for fam in registry.families():
         module = f"amsim.families.{fam.name}.bench"
-        if importlib.util.find_spec(module) is not None:
-            found.extend(importlib.import_module(module).workloads(sizes))
+        if (only is None or fam.name in only) and importlib.util.find_spec(module) is not None:
+            found.extend(importlib.import_module(module).workloads(quick))
     return found
 
 
-def run(sizes: list[int], repeats: int, threads: list[int]) -> list[dict[str, Any]]:
+def run(repeats: int, threads: list[int], quick: bool = False, only: list[str] | None = None) -> list[dict[str, Any]]:
     """Time every workload on each thread count; one result row per (workload, threads, candidate)."""
     from threadpoolctl import threadpool_limits
 
     rows = []
-    for work in all_workloads(sizes):
+    for work in all_workloads(quick, only):
         inputs = work.setup()
         for t in threads:
             backends.set_threads(t)
@@ -91,10 +94,11 @@ def format_table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def main(sizes: list[int], repeats: int = 5, threads: list[int] | None = None, json_out: Path | None = None) -> None:
+def main(repeats: int = 5, threads: list[int] | None = None, quick: bool = False, only: list[str] | None = None,
+         json_out: Path | None = None) -> None:
     """Run the suite, print the table (speed-ups are against each workload's baseline), optionally save JSON."""
     threads = threads or [1, 2]
-    rows = run(sizes, repeats, threads)
+    rows = run(repeats, threads, quick, only)
     print(f"amsim bench: {platform.processor() or platform.machine()}, medians of {repeats} after a warm-up; "
           "speed-up = baseline median / candidate median")
     print(format_table(rows))

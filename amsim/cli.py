@@ -7,6 +7,7 @@ status 2, without a traceback and without writing anything.
 from __future__ import annotations
 
 import difflib
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,20 @@ def parse_grid(text: str) -> Any:
     if len(parts) == 3:
         return {"start": number(parts[0]), "stop": number(parts[1]), "num": number(parts[2])}
     return [number(t) for t in text.split(",") if t.strip()]
+
+
+def parse_bytes(text: str, where: str) -> int:
+    """``"4GB"`` -> 4e9, ``"512MiB"`` -> 512 * 2**20, ``"1000"`` -> 1000 bytes."""
+    units = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12,
+             "KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
+    match = re.fullmatch(r"\s*(-?[0-9.]+)\s*([a-zA-Z]*)\s*", text)
+    try:
+        value = float(match.group(1)) * units[match.group(2).upper()]  # type: ignore[union-attr]
+    except (AttributeError, ValueError, KeyError):
+        raise ValidationError(f"{where}: must be a size such as 4GB or 512MiB (got {text!r})") from None
+    if value <= 0:
+        raise ValidationError(f"{where}: must be > 0 (got {text!r})")
+    return int(value)
 
 
 def _print_paths(**paths: Path) -> None:
@@ -157,17 +172,23 @@ def run(experiment: str, assignments: tuple[str, ...], card: str | None, trials:
 @click.argument("study", type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Combined NetCDF file [default: results/<study name>.nc]; parts go to <out>.parts/ meanwhile.")
-@click.option("--executor", default="processes", show_default=True, type=click.Choice(["processes", "serial"]),
-              help="Run tasks in worker processes or one after another in this process.")
-@click.option("--workers", type=int, help="Worker processes [default: one per core].")
+@click.option("--executor", default="processes", show_default=True,
+              type=click.Choice(["processes", "serial", "dask"]),
+              help="Run tasks in worker processes on this machine, one after another in this process, or on a Dask "
+                   "cluster (a local one, or --scheduler).")
+@click.option("--workers", type=int, help="Worker processes [default: one per core; with cuda, one per GPU].")
+@click.option("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 [default: start a local cluster].")
+@click.option("--max-memory", "max_memory", help="Memory one worker may use, e.g. 4GB or 512MiB; tasks estimated "
+                                                 "above it are refused before the sweep starts.")
 @click.option("--resume", is_flag=True, help="Continue a stopped sweep: finished tasks are not run again.")
 @click.option("--overwrite", is_flag=True, help="Discard an earlier output and its parts, start again.")
 @click.option("--figure", type=click.Path(dir_okay=False, path_type=Path),
               help="Also draw the result to this PNG (as `amsim plot` would).")
 @BACKEND
 @QUIET
-def sweep(study: Path, out: Path | None, executor: str, workers: int | None, resume: bool, overwrite: bool,
-          figure: Path | None, backend: str, quiet: bool) -> None:
+def sweep(study: Path, out: Path | None, executor: str, workers: int | None, scheduler: str | None,
+          max_memory: str | None, resume: bool, overwrite: bool, figure: Path | None, backend: str,
+          quiet: bool) -> None:
     """Run a STUDY (a folder with study.toml, or the file) over its parameter grid.
 
     Every grid point is an independent seeded task, saved as soon as it finishes, so an interrupted sweep
@@ -181,8 +202,9 @@ def sweep(study: Path, out: Path | None, executor: str, workers: int | None, res
     out = out or Path("results") / f"{st.name}.nc"
     if figure:
         check_writable(figure)
-    ds = run_sweep(st, out, executor=executor, workers=workers, resume=resume, overwrite=overwrite,
-                   backend=backend, quiet=quiet)
+    limit = parse_bytes(max_memory, "--max-memory") if max_memory else None
+    ds = run_sweep(st, out, executor=executor, workers=workers, scheduler=scheduler, max_memory=limit,
+                   resume=resume, overwrite=overwrite, backend=backend, quiet=quiet)
     paths = {"dataset": out}
     if figure:
         from amsim.plotting import plot_dataset
@@ -265,16 +287,24 @@ def info() -> None:
 
 
 @cli.command()
-@click.option("--sizes", default="1000,4000", show_default=True, help="Network sizes N, comma-separated.")
-@click.option("--repeats", default=5, show_default=True, type=int, help="Timed repetitions per line (median shown).")
-@click.option("--threads", default="1,2", show_default=True, help="Numba thread counts to time, comma-separated.")
-@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), help="Also write results as JSON.")
-def bench(sizes: str, repeats: int, threads: str, json_out: Path | None) -> None:
-    """Time the kernels against the NumPy reference and a plain NumPy baseline (medians and ratios)."""
+@click.option("--repeats", default=5, show_default=True, type=click.IntRange(1),
+              help="Timed repetitions per line (the median is shown).")
+@click.option("--threads", default="1,2", show_default=True, help="Thread counts to time, comma-separated.")
+@click.option("--family", "only", multiple=True, help="Only this family's workloads (repeat for several).")
+@click.option("--quick", is_flag=True, help="Small sizes: a smoke test in seconds, not the headline figures.")
+@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the results as JSON.")
+def bench(repeats: int, threads: str, only: tuple[str, ...], quick: bool, json_out: Path | None) -> None:
+    """Time amsim's kernels against the NumPy reference and plain NumPy baselines (medians and ratios)."""
+    from amsim import registry
     from amsim.bench import main as bench_main
 
-    bench_main(sizes=[int(s) for s in sizes.split(",")], repeats=repeats,
-               threads=[int(t) for t in threads.split(",")], json_out=json_out)
+    for name in only:
+        registry.family(name)
+    counts = [int(t) for t in threads.split(",") if t.strip().isdigit() and int(t) > 0]
+    if not counts:
+        raise ValidationError(f"bench: --threads must list positive integers (got {threads!r}; e.g. 1,2)")
+    bench_main(repeats=repeats, threads=counts, quick=quick, only=list(only) or None, json_out=json_out)
 
 
 def _fail(message: str, status: int = 2) -> None:
@@ -284,6 +314,8 @@ def _fail(message: str, status: int = 2) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the click group and turn user errors into one line and exit status 2."""
+    from amsim.sweep import SweepFailedError
+
     try:
         status = cli.main(args=argv, prog_name="amsim", standalone_mode=False)
     except click.exceptions.NoArgsIsHelpError as exc:  # plain `amsim`: show the help, not an error
@@ -291,6 +323,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(0)
     except click.ClickException as exc:
         _fail(exc.format_message())
+    except SweepFailedError as exc:  # bad luck or a bug, not bad input: status 1, finished tasks kept
+        _fail(str(exc), 1)
     except AmsimError as exc:
         _fail(str(exc))
     except click.Abort:

@@ -1,13 +1,15 @@
 """The one registry: model families, their experiments, and theory curves, looked up by name.
 
 Families register when ``amsim.families`` is imported; every lookup imports it first, so ``import amsim``
-stays cheap and a name is always found whichever module asks first.
+stays cheap and a name is always found whichever module asks first. Modules named in the environment variable
+``AMSIM_PLUGINS`` (comma-separated) are imported too, so a user's own families plug in without editing amsim.
 """
 
 from __future__ import annotations
 
 import importlib
 import inspect
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -27,11 +29,16 @@ class Family:
 
 @dataclass(frozen=True)
 class Experiment:
-    """A registered protocol ``fn(params, *, trials, rng, backend) -> xr.Dataset`` of one family."""
+    """A registered protocol ``fn(params, *, trials, rng, backend) -> xr.Dataset`` of one family.
+
+    ``memory(params, trials) -> bytes``, when given, estimates the peak memory of one run, so sweeps can refuse
+    a task that cannot fit before anything starts.
+    """
 
     name: str
     family: Family
     fn: Callable[..., Any]
+    memory: Callable[[Params, int], int] | None = None
 
     @property
     def summary(self) -> str:
@@ -61,6 +68,10 @@ _THEORIES: dict[str, Theory] = {}
 def _load() -> None:
     importlib.import_module("amsim.families")
     importlib.import_module("amsim.theory")
+    # Plugins: modules that register their own families, experiments or theories (comma-separated names).
+    # They are imported in every worker too, since workers inherit the environment.
+    for module in filter(None, (m.strip() for m in os.environ.get("AMSIM_PLUGINS", "").split(","))):
+        importlib.import_module(module)
 
 
 def register_family(name: str, params: type[Params], title: str) -> Family:
@@ -71,12 +82,16 @@ def register_family(name: str, params: type[Params], title: str) -> Family:
     return family
 
 
-def register_experiment(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Decorator registering ``fn`` as experiment ``"<family>.<protocol>"``; the family must be registered."""
+def register_experiment(name: str, memory: Callable[[Params, int], int] | None = None
+                        ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorator registering ``fn`` as experiment ``"<family>.<protocol>"``; the family must be registered.
+
+    ``memory(params, trials)`` optionally estimates the bytes one run needs.
+    """
     family_name = name.split(".", 1)[0]
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
-        _EXPERIMENTS[name] = Experiment(name, _FAMILIES[family_name], fn)
+        _EXPERIMENTS[name] = Experiment(name, _FAMILIES[family_name], fn, memory)
         return fn
 
     return decorate

@@ -2,12 +2,18 @@
 
 >>> from amsim.sweep import sweep
 >>> ds = sweep("analysis/hopfield-capacity", out="results/capacity.nc", executor="processes")  # doctest: +SKIP
+
+The client process owns the store: workers (local processes or Dask workers, which may sit on other machines
+without a shared file system) return each task's Dataset, and the client writes it as a part at once.
+A task that raises is recorded (``failures.json`` in the parts folder) while the others go on; the sweep then
+ends with :class:`SweepFailedError`, and ``--resume`` reruns only the tasks without a part.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,38 +21,62 @@ from typing import Any
 import xarray as xr
 
 from amsim import backends, registry
-from amsim.io import make_attrs, param_coordinate, save_dataset
+from amsim.exceptions import AmsimError, ValidationError
+from amsim.io import make_attrs, param_coordinate
+from amsim.resources import format_bytes, physical_memory
 from amsim.runner import execute
 from amsim.sweep.executors import make_executor
 from amsim.sweep.spec import Study, Task, load_study
 from amsim.sweep.store import Store
 
-__all__ = ["Study", "Task", "add_theory", "load_study", "sweep"]
+__all__ = ["Study", "SweepFailedError", "Task", "add_theory", "load_study", "sweep"]
+
+
+class SweepFailedError(AmsimError):
+    """Some tasks failed; the others are stored, and ``--resume`` reruns only the failed ones."""
 
 
 @dataclass(frozen=True)
 class Job:
-    """Everything a worker needs to run one task and write its part (plain, picklable values)."""
+    """Everything a worker needs to run one task (plain, picklable values)."""
 
     experiment: str
     params: dict[str, Any]
     trials: int
     seed: int
     coords: dict[str, Any]
+    index: tuple[int, ...]
     backend: str
-    part: str
+    threads: int
 
 
-def run_job(job: Job) -> str:
-    """Run one task and write its part atomically; returns the part path. Runs in worker processes."""
-    exp = registry.experiment(job.experiment)
-    p = exp.family.params.from_dict(job.params)
-    ds = execute(job.experiment, p, trials=job.trials, seed=job.seed, coords=job.coords, backend=job.backend)
-    ds = ds.expand_dims({name: [value] for name, value in job.coords.items()})
-    for name, value in job.coords.items():
-        ds[name] = param_coordinate(exp.family.params, name, [value])
-    save_dataset(ds, job.part)
-    return job.part
+@dataclass(frozen=True)
+class Outcome:
+    """What a worker sends back: the task's Dataset, or the error that stopped it."""
+
+    dataset: xr.Dataset | None
+    error: str | None = None
+
+
+def failed(job: Job, error: str) -> Outcome:
+    """The outcome of a job that did not produce a Dataset."""
+    return Outcome(None, error)
+
+
+def run_job(job: Job) -> Outcome:
+    """Run one task in a worker: its Dataset with the swept coordinates added, or the error (never raises)."""
+    try:
+        backends.set_threads(job.threads)
+        exp = registry.experiment(job.experiment)
+        p = exp.family.params.from_dict(job.params)
+        ds = execute(job.experiment, p, trials=job.trials, seed=job.seed, coords=job.coords, backend=job.backend)
+        ds = ds.expand_dims({name: [value] for name, value in job.coords.items()})
+        for name, value in job.coords.items():
+            ds[name] = param_coordinate(exp.family.params, name, [value])
+        return Outcome(ds)
+    except Exception as exc:  # reported per task by the client; the sweep goes on
+        last = traceback.extract_tb(exc.__traceback__)[-1]
+        return Outcome(None, f"{type(exc).__name__}: {exc} (at {Path(last.filename).name}:{last.lineno})")
 
 
 def add_theory(ds: xr.Dataset, theory: str, base: Any) -> xr.Dataset:
@@ -54,6 +84,21 @@ def add_theory(ds: xr.Dataset, theory: str, base: Any) -> xr.Dataset:
     th = registry.theory(theory)
     inputs = {name: ds[name].values if name in ds.coords else getattr(base, name) for name in th.inputs}
     return ds.merge(th.fn(**inputs), combine_attrs="override")
+
+
+def check_memory(st: Study, workers: int, max_memory: int | None) -> None:
+    """Fail before anything runs if one task's estimated memory exceeds what a worker may use."""
+    estimate = registry.experiment(st.experiment).memory
+    if estimate is None:
+        return
+    limit = max_memory or int(0.8 * physical_memory() / workers) or None
+    for task in st.tasks:
+        need = estimate(task.params, st.trials)
+        if limit and need > limit:
+            where = ", ".join(f"{k}={v}" for k, v in task.coords.items()) or "the base parameters"
+            raise ValidationError(f"{st.path}: task at {where} needs about {format_bytes(need)} (got a limit of "
+                                  f"{format_bytes(limit)} per worker; allowed: fewer --workers, a larger "
+                                  "--max-memory, or a smaller task)")
 
 
 def _progress(total: int, initial: int, quiet: bool) -> Any:
@@ -64,8 +109,8 @@ def _progress(total: int, initial: int, quiet: bool) -> Any:
 
 
 def sweep(study: str | os.PathLike[str] | Study, out: str | os.PathLike[str], *, executor: str = "processes",
-          workers: int | None = None, resume: bool = False, overwrite: bool = False, backend: str = "auto",
-          quiet: bool = False) -> xr.Dataset:
+          workers: int | None = None, scheduler: str | None = None, max_memory: int | None = None,
+          resume: bool = False, overwrite: bool = False, backend: str = "auto", quiet: bool = False) -> xr.Dataset:
     """Run every task of a study, store each as it finishes, combine, and write ``out`` (NetCDF).
 
     Parameters
@@ -74,30 +119,56 @@ def sweep(study: str | os.PathLike[str] | Study, out: str | os.PathLike[str], *,
         ``study.toml``, its folder, or a loaded :class:`Study`.
     out : path
         Combined NetCDF output; parts go to ``<out>.parts/`` meanwhile.
-    executor : {"processes", "serial"}
+    executor : {"processes", "serial", "dask"}
         Where tasks run; results are identical for every executor and worker count.
     workers : int, optional
-        Processes for the ``processes`` executor (default: one per core).
+        Worker processes (default: one per core; with the cuda backend, at most one per GPU).
+    scheduler : str, optional
+        Dask scheduler address (``--executor dask``); default: a local cluster.
+    max_memory : int, optional
+        Bytes one worker may use; tasks estimated above it fail before the sweep starts.
     resume : bool
-        Continue a stopped sweep, skipping tasks whose part exists and reads back.
+        Continue a stopped or partly failed sweep, running only tasks without a readable part.
     overwrite : bool
         Discard earlier output and parts.
     backend : str
         Compute backend (``auto``, ``numpy``, ``cpu``, ``cuda``).
     quiet : bool
         No progress bar (it is off anyway when stderr is not a terminal).
+
+    Raises
+    ------
+    SweepFailedError
+        Some tasks raised; every other task is stored, and the message lists the failures.
     """
     st = study if isinstance(study, Study) else load_study(study)
     resolved = backends.resolve(backend)
-    runner = make_executor(executor, workers)
+    if resolved == "cuda":
+        workers = min(workers or backends.gpu_count(), backends.gpu_count())
+    runner = make_executor(executor, workers, scheduler, max_memory)
+    check_memory(st, runner.workers, max_memory)
     store = Store(Path(out), st)
     store.open(resume=resume, overwrite=overwrite)
     todo = store.pending()
-    jobs = [Job(st.experiment, t.params.to_dict(), st.trials, st.seed, t.coords, resolved, str(store.path(t)))
+    threads = max(1, (os.cpu_count() or 1) // runner.workers)
+    jobs = [Job(st.experiment, t.params.to_dict(), st.trials, st.seed, t.coords, t.index, resolved, threads)
             for t in todo]
+    by_index = {t.index: t for t in todo}
+    failures = {}
     with _progress(len(st.tasks), len(st.tasks) - len(todo), quiet) as bar:
-        for _ in runner.imap(run_job, jobs):
+        for job, outcome in runner.imap(run_job, jobs):
+            task = by_index[job.index]
+            if outcome.error is None:
+                store.write(task, outcome.dataset)
+            else:
+                failures[task.index] = outcome.error
+                store.record_failure(task, outcome.error)
             bar.update(1)
+    if failures:
+        first = next(t for t in todo if t.index in failures)
+        raise SweepFailedError(f"sweep: {len(failures)} of {len(st.tasks)} tasks failed, the rest are saved; first: "
+                               f"{first.coords} {failures[first.index]} (all in {store.failures_path}); fix the "
+                               "cause and rerun with --resume")
     ds = store.combine()
     if st.theory:
         ds = add_theory(ds, st.theory, st.base)

@@ -10,14 +10,16 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import xarray as xr
 
 from amsim.exceptions import ValidationError
-from amsim.io import check_writable, load_dataset, save_dataset
+from amsim.io import atomic_write, check_writable, load_dataset, save_dataset
 from amsim.sweep.spec import Study, Task
 
 MANIFEST = "manifest.json"
+FAILURES = "failures.json"
 
 
 def parts_dir_for(out: Path) -> Path:
@@ -64,8 +66,9 @@ class Store:
                 raise ValidationError(f"output: {str(self.parts)!r} holds parts of a different study (got "
                                       f"fingerprint {found}; allowed: {self.study.fingerprint()}; use --overwrite)")
         self.parts.mkdir(parents=True, exist_ok=True)
-        manifest.write_text(json.dumps({"fingerprint": self.study.fingerprint(), "study": str(self.study.path),
-                                        "tasks": len(self.study.tasks)}))
+        with atomic_write(manifest) as tmp:
+            Path(tmp).write_text(json.dumps({"fingerprint": self.study.fingerprint(), "study": str(self.study.path),
+                                             "tasks": len(self.study.tasks)}))
 
     def path(self, task: Task) -> Path:
         """Where the part of ``task`` lives."""
@@ -81,6 +84,33 @@ class Store:
         except ValidationError:
             return False
         return True
+
+    @property
+    def failures_path(self) -> Path:
+        """Where failed tasks are listed (coordinates and error), until they succeed."""
+        return self.parts / FAILURES
+
+    def _failures(self) -> dict[str, Any]:
+        path = self.failures_path
+        return json.loads(path.read_text()) if path.is_file() else {}
+
+    def write(self, task: Task, ds: xr.Dataset) -> Path:
+        """Store a finished task's part atomically, and forget an earlier failure of it."""
+        save_dataset(ds, self.path(task))
+        failures = self._failures()
+        if failures.pop(part_name(task), None) is not None:
+            self._save_failures(failures)
+        return self.path(task)
+
+    def record_failure(self, task: Task, error: str) -> None:
+        """Add a failed task (its coordinates and error) to ``failures.json``."""
+        failures = self._failures()
+        failures[part_name(task)] = {"coords": task.coords, "error": error}
+        self._save_failures(failures)
+
+    def _save_failures(self, failures: dict[str, Any]) -> None:
+        with atomic_write(self.failures_path) as tmp:
+            Path(tmp).write_text(json.dumps(failures, indent=1, default=str))
 
     def pending(self) -> list[Task]:
         """Tasks without a readable part, in grid order."""

@@ -44,10 +44,11 @@ def _engine(backend: str) -> Any:
     return store_and_retrieve
 
 
-def workloads(sizes: list[int]) -> list[Workload]:
-    """Store P = 0.1 N patterns and retrieve 100 cues with 10% of bits flipped, for each N in ``sizes``."""
+def workloads(quick: bool = False) -> list[Workload]:
+    """Store P = 0.1 N patterns and retrieve 100 cues with 10% of bits flipped, at N = 1000 and 4000
+    (N = 200 when ``quick``)."""
     out = []
-    for n in sizes:
+    for n in [200] if quick else [1000, 4000]:
         def setup(n: int = n) -> dict[str, np.ndarray]:
             rng = np.random.default_rng(n)
             patterns = random_patterns(n // 10, n, rng)

@@ -11,7 +11,14 @@ from amsim.io import label
 from amsim.registry import register_experiment
 
 
-@register_experiment("hopfield.retrieval")
+def retrieval_memory(p: HopfieldParams, trials: int) -> int:
+    """Peak bytes of one :func:`retrieval` run: int32 weights, patterns, a chunk of visit orders and uniforms
+    (at most 64 sweeps of int32 + float64 per cue), overlaps, and a fixed allowance for the interpreter."""
+    n, n_pat, c = p.n_neurons, p.n_patterns, p.cues
+    return 4 * n * n + n * n_pat + c * 64 * n * 12 + c * n_pat * 8 + (64 << 20)
+
+
+@register_experiment("hopfield.retrieval", memory=retrieval_memory)
 def retrieval(p: HopfieldParams, *, trials: int, rng: np.random.Generator, backend: str) -> xr.Dataset:
     """Store P random patterns, cue with noisy copies, run the dynamics, measure the final overlap.
 
