@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import xarray as xr
+from conftest import ROOT
 from scipy.optimize import brentq
 
 import amsim
@@ -14,7 +15,6 @@ from amsim.io import unlabelled
 from amsim.measures import capacity
 from amsim.sweep import load_study, sweep
 from amsim.theory.replica import critical_load
-from conftest import ROOT
 
 
 def test_corrupt_flips_exactly_the_requested_bits():
