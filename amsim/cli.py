@@ -181,13 +181,15 @@ def run(experiment: str, assignments: tuple[str, ...], card: str | None, trials:
 @click.option("--max-memory", "max_memory", help="Memory one worker may use, e.g. 4GB or 512MiB; tasks estimated "
                                                  "above it are refused before the sweep starts.")
 @click.option("--resume", is_flag=True, help="Continue a stopped sweep: finished tasks are not run again.")
+@click.option("--format", "fmt", default="netcdf", show_default=True, type=click.Choice(["netcdf", "zarr"]),
+              help="Output format; zarr is written task by task, for results larger than memory.")
 @click.option("--overwrite", is_flag=True, help="Discard an earlier output and its parts, start again.")
 @click.option("--figure", type=click.Path(dir_okay=False, path_type=Path),
               help="Also draw the result to this PNG (as `amsim plot` would).")
 @BACKEND
 @QUIET
 def sweep(study: Path, out: Path | None, executor: str, workers: int | None, scheduler: str | None,
-          max_memory: str | None, resume: bool, overwrite: bool, figure: Path | None, backend: str,
+          max_memory: str | None, resume: bool, fmt: str, overwrite: bool, figure: Path | None, backend: str,
           quiet: bool) -> None:
     """Run a STUDY (a folder with study.toml, or the file) over its parameter grid.
 
@@ -199,12 +201,12 @@ def sweep(study: Path, out: Path | None, executor: str, workers: int | None, sch
     from amsim.sweep import sweep as run_sweep
 
     st = load_study(study)
-    out = out or Path("results") / f"{st.name}.nc"
+    out = out or Path("results") / f"{st.name}.{'zarr' if fmt == 'zarr' else 'nc'}"
     if figure:
         check_writable(figure)
     limit = parse_bytes(max_memory, "--max-memory") if max_memory else None
     ds = run_sweep(st, out, executor=executor, workers=workers, scheduler=scheduler, max_memory=limit,
-                   resume=resume, overwrite=overwrite, backend=backend, quiet=quiet)
+                   resume=resume, overwrite=overwrite, backend=backend, fmt=fmt, quiet=quiet)
     paths = {"dataset": out}
     if figure:
         from amsim.plotting import plot_dataset

@@ -64,8 +64,11 @@ def param_coordinate(params_cls: type[Params], name: str, values: Sequence[objec
     return label(xr.DataArray(np.asarray(values), dims=name), rule.doc, rule.units)
 
 
-def check_writable(path: str | os.PathLike[str]) -> Path:
-    """Make the parent folder of ``path`` if needed and prove it writable; raises ValidationError otherwise."""
+def check_writable(path: str | os.PathLike[str], folder: bool = False) -> Path:
+    """Make the parent folder of ``path`` if needed and prove it writable; raises ValidationError otherwise.
+
+    ``folder`` says the output itself is a folder (a Zarr store), so an existing folder there is no error.
+    """
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -73,7 +76,7 @@ def check_writable(path: str | os.PathLike[str]) -> Path:
             pass
     except OSError as exc:
         raise ValidationError(f"output: cannot write {str(path)!r} ({exc.strerror or exc})") from None
-    if path.is_dir():
+    if path.is_dir() and not folder:
         raise ValidationError(f"output: {str(path)!r} is a folder (allowed: a file path such as results/run.nc)")
     return path
 

@@ -139,3 +139,14 @@ def test_bad_study_is_rejected_at_load(in_tmp, text, error, message):
     (in_tmp / "study.toml").write_text(text)
     with pytest.raises(error, match=message):
         load_study(in_tmp)
+
+
+def test_zarr_output_matches_netcdf(in_tmp):
+    pytest.importorskip("zarr")
+    pytest.importorskip("dask")
+    path = write_study(in_tmp / "s")
+    nc = sweep(path, in_tmp / "o.nc", executor="serial", backend="cpu", quiet=True)
+    zs = sweep(path, in_tmp / "o.zarr", executor="serial", backend="cpu", fmt="zarr", quiet=True)
+    assert (in_tmp / "o.zarr").is_dir() and not (in_tmp / "o.zarr.parts").exists()
+    xr.testing.assert_identical(numbers(zs.load()), numbers(nc))
+    assert unlabelled(zs) == []

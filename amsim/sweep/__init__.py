@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import xarray as xr
 
 from amsim import backends, registry
@@ -29,7 +30,7 @@ from amsim.sweep.executors import make_executor
 from amsim.sweep.spec import Study, Task, load_study
 from amsim.sweep.store import Store
 
-__all__ = ["Study", "SweepFailedError", "Task", "add_theory", "load_study", "sweep"]
+__all__ = ["Study", "SweepFailedError", "Task", "load_study", "sweep"]
 
 
 class SweepFailedError(AmsimError):
@@ -79,11 +80,19 @@ def run_job(job: Job) -> Outcome:
         return Outcome(None, f"{type(exc).__name__}: {exc} (at {Path(last.filename).name}:{last.lineno})")
 
 
-def add_theory(ds: xr.Dataset, theory: str, base: Any) -> xr.Dataset:
-    """Add a theory's variables to ``ds`` on its coordinates; inputs that are not axes come from ``base``."""
-    th = registry.theory(theory)
-    inputs = {name: ds[name].values if name in ds.coords else getattr(base, name) for name in th.inputs}
-    return ds.merge(th.fn(**inputs), combine_attrs="override")
+def axis_coords(st: Study) -> dict[str, xr.DataArray]:
+    """The study's swept parameters as labelled coordinates, in the study's order."""
+    params = registry.experiment(st.experiment).family.params
+    return {name: param_coordinate(params, name, values) for name, values in st.axes.items()}
+
+
+def theory_dataset(st: Study) -> xr.Dataset | None:
+    """The study's theory curve on its axes (inputs that are not swept come from the base parameters)."""
+    if not st.theory:
+        return None
+    th = registry.theory(st.theory)
+    inputs = {name: np.asarray(st.axes[name]) if name in st.axes else getattr(st.base, name) for name in th.inputs}
+    return th.fn(**inputs)
 
 
 def check_memory(st: Study, workers: int, max_memory: int | None) -> None:
@@ -110,8 +119,9 @@ def _progress(total: int, initial: int, quiet: bool) -> Any:
 
 def sweep(study: str | os.PathLike[str] | Study, out: str | os.PathLike[str], *, executor: str = "processes",
           workers: int | None = None, scheduler: str | None = None, max_memory: int | None = None,
-          resume: bool = False, overwrite: bool = False, backend: str = "auto", quiet: bool = False) -> xr.Dataset:
-    """Run every task of a study, store each as it finishes, combine, and write ``out`` (NetCDF).
+          resume: bool = False, overwrite: bool = False, backend: str = "auto", fmt: str = "netcdf",
+          quiet: bool = False) -> xr.Dataset:
+    """Run every task of a study, store each as it finishes, combine, and write ``out`` (NetCDF or Zarr).
 
     Parameters
     ----------
@@ -133,6 +143,8 @@ def sweep(study: str | os.PathLike[str] | Study, out: str | os.PathLike[str], *,
         Discard earlier output and parts.
     backend : str
         Compute backend (``auto``, ``numpy``, ``cpu``, ``cuda``).
+    fmt : {"netcdf", "zarr"}
+        Output format; Zarr is written region by region, for results larger than memory.
     quiet : bool
         No progress bar (it is off anyway when stderr is not a terminal).
 
@@ -145,9 +157,9 @@ def sweep(study: str | os.PathLike[str] | Study, out: str | os.PathLike[str], *,
     resolved = backends.resolve(backend)
     if resolved == "cuda":
         workers = min(workers or backends.gpu_count(), backends.gpu_count())
-    runner = make_executor(executor, workers, scheduler, max_memory)
+    runner = make_executor(executor, workers, scheduler, max_memory, gpus=resolved == "cuda")
     check_memory(st, runner.workers, max_memory)
-    store = Store(Path(out), st)
+    store = Store(Path(out), st, fmt)
     store.open(resume=resume, overwrite=overwrite)
     todo = store.pending()
     threads = max(1, (os.cpu_count() or 1) // runner.workers)
@@ -169,11 +181,15 @@ def sweep(study: str | os.PathLike[str] | Study, out: str | os.PathLike[str], *,
         raise SweepFailedError(f"sweep: {len(failures)} of {len(st.tasks)} tasks failed, the rest are saved; first: "
                                f"{first.coords} {failures[first.index]} (all in {store.failures_path}); fix the "
                                "cause and rerun with --resume")
+    attrs = make_attrs(title=st.title, experiment=st.experiment, family=st.family, params_json=st.base.to_json(),
+                       backend=resolved, seed=st.seed, references=st.references)
+    attrs.update(study=st.name, trials=st.trials, axes=list(st.axes))
+    theory = theory_dataset(st)
+    if fmt == "zarr":
+        return store.finish_zarr(axis_coords(st), theory, attrs)
     ds = store.combine()
-    if st.theory:
-        ds = add_theory(ds, st.theory, st.base)
-    ds.attrs = make_attrs(title=st.title, experiment=st.experiment, family=st.family,
-                          params_json=st.base.to_json(), backend=resolved, seed=st.seed, references=st.references)
-    ds.attrs.update(study=st.name, trials=st.trials, axes=list(st.axes))
+    if theory is not None:
+        ds = ds.merge(theory, combine_attrs="override")
+    ds.attrs = attrs
     store.finish(ds)
     return ds

@@ -44,8 +44,13 @@ class SerialExecutor:
             yield job, fn(job)
 
 
-def _worker_loop(conn: Connection) -> None:
-    """Body of a pool process: receive ``(fn, job)``, send back ``fn(job)``, until told to stop (None)."""
+def _worker_loop(conn: Connection, device: str | None) -> None:
+    """Body of a pool process: receive ``(fn, job)``, send back ``fn(job)``, until told to stop (None).
+
+    ``device`` pins the worker to one GPU (set before numba.cuda is first imported in this process).
+    """
+    if device is not None:
+        os.environ["CUDA_VISIBLE_DEVICES"] = device
     while True:
         try:
             item = conn.recv()
@@ -61,6 +66,7 @@ def _worker_loop(conn: Connection) -> None:
 class _Worker:
     process: Any
     conn: Connection
+    device: str | None
     job: Any = None
 
 
@@ -73,19 +79,22 @@ class ProcessExecutor:
         Number of processes; default one per core.
     retries : int
         Times a job is retried after its worker died while running it.
+    gpus : bool
+        Pin worker i to GPU i (``CUDA_VISIBLE_DEVICES``), so CUDA tasks run one per GPU.
     """
 
-    def __init__(self, workers: int | None = None, retries: int = RETRIES) -> None:
+    def __init__(self, workers: int | None = None, retries: int = RETRIES, gpus: bool = False) -> None:
         self.workers = workers or os.cpu_count() or 1
         self.retries = retries
+        self.gpus = gpus
         self._ctx = multiprocessing.get_context("spawn")
 
-    def _start(self) -> _Worker:
+    def _start(self, device: str | None) -> _Worker:
         parent, child = self._ctx.Pipe()
-        process = self._ctx.Process(target=_worker_loop, args=(child,), daemon=True)
+        process = self._ctx.Process(target=_worker_loop, args=(child, device), daemon=True)
         process.start()
         child.close()
-        return _Worker(process, parent)
+        return _Worker(process, parent, device)
 
     def imap(self, fn: Callable[[Any], Any], jobs: Iterable[Any]) -> Iterator[tuple[Any, Any]]:
         """Yield ``(job, outcome)`` as jobs finish; a job whose worker dies is retried, then failed."""
@@ -93,7 +102,7 @@ class ProcessExecutor:
 
         queue = deque(jobs)
         deaths: dict[int, int] = {}
-        pool = [self._start() for _ in range(min(self.workers, len(queue)))]
+        pool = [self._start(str(i) if self.gpus else None) for i in range(min(self.workers, len(queue)))]
         try:
             while queue or any(w.job is not None for w in pool):
                 for w in pool:
@@ -116,7 +125,7 @@ class ProcessExecutor:
                         yield job, failed(job, worker_died(deaths[id(job)]))
                     else:
                         queue.appendleft(job)
-                    pool[i] = self._start()
+                    pool[i] = self._start(w.device)
         finally:
             for w in pool:
                 try:
@@ -142,10 +151,13 @@ class DaskExecutor:
         Memory limit of each local worker, in bytes (Dask restarts a worker that exceeds it).
     retries : int
         Worker deaths tolerated per job (Dask's ``allowed-failures``) before it is reported as failed.
+    gpus : bool
+        CUDA tasks: each asks for the worker resource ``GPU=1``, so a worker started with ``--resources GPU=1``
+        (one per GPU, e.g. by dask-cuda) runs one at a time; a local cluster gets one such worker per GPU.
     """
 
     def __init__(self, workers: int | None = None, scheduler: str | None = None, max_memory: int | None = None,
-                 retries: int = RETRIES) -> None:
+                 retries: int = RETRIES, gpus: bool = False) -> None:
         try:
             import distributed  # noqa: F401
         except ImportError:
@@ -155,6 +167,7 @@ class DaskExecutor:
         self.workers = workers or os.cpu_count() or 1
         self.max_memory = max_memory
         self.retries = retries
+        self.gpus = gpus
 
     def imap(self, fn: Callable[[Any], Any], jobs: Iterable[Any]) -> Iterator[tuple[Any, Any]]:
         """Submit every job, then yield ``(job, outcome)`` as futures complete."""
@@ -171,10 +184,12 @@ class DaskExecutor:
                 client, cluster = Client(self.scheduler), None
             else:
                 cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
-                                       memory_limit=self.max_memory or "auto", dashboard_address=None)
+                                       memory_limit=self.max_memory or "auto", dashboard_address=None,
+                                       resources={"GPU": 1} if self.gpus else None)
                 client = Client(cluster)
+            resources = {"GPU": 1} if self.gpus else None
             try:
-                futures = {client.submit(fn, job, pure=False): job for job in jobs}
+                futures = {client.submit(fn, job, pure=False, resources=resources): job for job in jobs}
                 for future in as_completed(futures):
                     job = futures[future]
                     if future.status == "error":
@@ -192,8 +207,8 @@ EXECUTORS = ("processes", "serial", "dask")
 
 
 def make_executor(name: str, workers: int | None = None, scheduler: str | None = None,
-                  max_memory: int | None = None) -> Any:
-    """The executor called ``name`` (see the module docstring)."""
+                  max_memory: int | None = None, gpus: bool = False) -> Any:
+    """The executor called ``name`` (see the module docstring); ``gpus``: the tasks use the cuda backend."""
     if name not in EXECUTORS:
         raise ValidationError(f"executor: must be one of {', '.join(EXECUTORS)} (got {name!r})")
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
@@ -203,5 +218,5 @@ def make_executor(name: str, workers: int | None = None, scheduler: str | None =
     if name == "serial":
         return SerialExecutor()
     if name == "processes":
-        return ProcessExecutor(workers)
-    return DaskExecutor(workers, scheduler, max_memory)
+        return ProcessExecutor(workers, gpus=gpus)
+    return DaskExecutor(workers, scheduler, max_memory, gpus=gpus)

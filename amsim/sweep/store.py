@@ -8,6 +8,7 @@ a different study. The combined file is written last, atomically, and the parts 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from amsim.exceptions import ValidationError
 from amsim.io import atomic_write, check_writable, load_dataset, save_dataset
 from amsim.sweep.spec import Study, Task
 
+FORMATS = ("netcdf", "zarr")
 MANIFEST = "manifest.json"
 FAILURES = "failures.json"
 
@@ -43,9 +45,12 @@ class Store:
         The study being swept.
     """
 
-    def __init__(self, out: Path, study: Study) -> None:
+    def __init__(self, out: Path, study: Study, fmt: str = "netcdf") -> None:
+        if fmt not in FORMATS:
+            raise ValidationError(f"format: must be one of {', '.join(FORMATS)} (got {fmt!r})")
         self.out = Path(out)
         self.study = study
+        self.format = fmt
         self.parts = parts_dir_for(self.out)
 
     def open(self, *, resume: bool, overwrite: bool) -> None:
@@ -56,7 +61,7 @@ class Store:
         if exists and not (resume or overwrite):
             raise ValidationError(f"output: {str(exists[0])!r} exists (use --resume to continue a stopped sweep, "
                                   "--overwrite to start again, or another --out)")
-        check_writable(self.out)
+        check_writable(self.out, folder=self.format == "zarr")
         if overwrite:
             shutil.rmtree(self.parts, ignore_errors=True)
         manifest = self.parts / MANIFEST
@@ -131,7 +136,56 @@ class Store:
         return xr.combine_nested(nest(()), concat_dim=list(self.study.axes), combine_attrs="override")
 
     def finish(self, ds: xr.Dataset) -> Path:
-        """Write the combined dataset atomically, then remove the parts."""
+        """Write the combined dataset atomically (NetCDF), then remove the parts."""
         save_dataset(ds, self.out)
         shutil.rmtree(self.parts, ignore_errors=True)
         return self.out
+
+    def finish_zarr(self, coords: dict[str, xr.DataArray], extra: xr.Dataset | None,
+                    attrs: dict[str, Any]) -> xr.Dataset:
+        """Write the combined dataset as a Zarr store, one task's region at a time, then remove the parts.
+
+        Only one part is in memory at a time, so the result may be larger than memory. The store is built in
+        a temporary folder and renamed into place when complete.
+
+        Parameters
+        ----------
+        coords : dict of str to DataArray
+            The labelled axis coordinates, in the study's order.
+        extra : xr.Dataset, optional
+            Small variables to add (theory curves on the axes).
+        attrs : dict
+            Global attributes.
+
+        Returns
+        -------
+        xr.Dataset
+            The store, opened lazily.
+        """
+        try:
+            import dask.array as da
+            import zarr  # noqa: F401
+        except ImportError:
+            raise ValidationError("format: 'zarr' needs zarr and dask (got 'zarr'; install with: "
+                                  "pip install 'amsim[dask]' zarr)") from None
+        first = load_dataset(self.path(self.study.tasks[0]))
+        axes = list(self.study.axes)
+        skeleton = xr.Dataset(coords={**coords, **{k: v for k, v in first.coords.items() if k not in axes}})
+        for name, var in first.data_vars.items():
+            shape = [len(coords[d]) if d in axes else var.sizes[d] for d in var.dims]
+            chunks = [1 if d in axes else var.sizes[d] for d in var.dims]
+            skeleton[name] = xr.Variable(var.dims, da.zeros(shape, dtype=var.dtype, chunks=chunks), var.attrs)
+        if extra is not None:
+            skeleton = skeleton.merge(extra, combine_attrs="override")
+        skeleton.attrs = attrs
+        tmp = self.out.with_name(f".{self.out.name}.{os.getpid()}.tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        skeleton.to_zarr(tmp, compute=False, mode="w")
+        for task in self.study.tasks:
+            part = load_dataset(self.path(task))
+            region = {axis: slice(i, i + 1) for axis, i in zip(axes, task.index, strict=True)}
+            part.drop_vars(list(part.coords)).to_zarr(tmp, region=region)
+        shutil.rmtree(self.out, ignore_errors=True)
+        os.replace(tmp, self.out)
+        shutil.rmtree(self.parts, ignore_errors=True)
+        return xr.open_zarr(self.out)
