@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -11,7 +13,8 @@ from amsim.families.hopfield.model import HopfieldNetwork, corrupt, random_patte
 
 
 def numpy_blas_sync(patterns: np.ndarray, cues: np.ndarray, max_steps: int = 100) -> np.ndarray:
-    """The plain NumPy way a user would write it: float64 weights, ``sign(W @ S)`` with BLAS to a fixed point.
+    """The plain NumPy way a user would write it: float64 weights, ``sign(W @ S)`` with BLAS, until every cue is
+    at a fixed point or the batch repeats its state of two steps before (2-cycles end it too, as they end amsim).
 
     Parameters
     ----------
@@ -27,21 +30,41 @@ def numpy_blas_sync(patterns: np.ndarray, cues: np.ndarray, max_steps: int = 100
     w = x.T @ x
     np.fill_diagonal(w, 0.0)
     s = cues.T.astype(np.float64)
+    before = None
     for _ in range(max_steps):
         h = w @ s
         new = np.where(h == 0, s, np.sign(h))
-        if np.array_equal(new, s):
+        if np.array_equal(new, s) or (before is not None and np.array_equal(new, before)):
             break
-        s = new
+        before, s = s, new
     return s
 
 
-def _engine(backend: str) -> Any:
+def _engine(backend: str) -> Callable[[dict[str, np.ndarray]], np.ndarray]:
     def store_and_retrieve(inputs: dict[str, np.ndarray]) -> np.ndarray:
         net = HopfieldNetwork(inputs["patterns"].shape[1], backend=backend).store(inputs["patterns"])
         return net.retrieve(inputs["cues"], update="sync", max_sweeps=100).states
 
     return store_and_retrieve
+
+
+def _hopfieldnetwork_peer() -> dict[str, Callable[[dict[str, np.ndarray]], Any]]:
+    """The ``hopfieldnetwork`` package (PyPI, 1.0.1), where installed: Hebbian training, then synchronous updates
+    of each cue to a fixed point (or a 2-cycle), as its ``update_neurons(mode="sync", run_max=True)`` does."""
+    if importlib.util.find_spec("hopfieldnetwork") is None:
+        return {}
+    from hopfieldnetwork import HopfieldNetwork as Peer
+
+    def peer(inputs: dict[str, np.ndarray]) -> Any:
+        n = inputs["patterns"].shape[1]
+        net = Peer(N=n)
+        net.train_pattern(inputs["patterns"].T)
+        for cue in inputs["cues"]:
+            net.set_initial_neurons_state(cue.copy())
+            net.update_neurons(iterations=1, mode="sync", run_max=True)
+        return net.S
+
+    return {"hopfieldnetwork": peer}
 
 
 def workloads(quick: bool = False) -> list[Workload]:
@@ -55,10 +78,11 @@ def workloads(quick: bool = False) -> list[Workload]:
             return {"patterns": patterns, "cues": corrupt(patterns[np.arange(100) % len(patterns)], 0.1, rng)}
 
         out.append(Workload(
-            name=f"hopfield store + sync retrieval N={n} P={n // 10} B=100",
+            name=f"hopfield store+sync retrieval N={n} P={n // 10} B=100",
             setup=setup,
-            candidates={"amsim cpu": _engine("cpu"), "amsim numpy (reference)": _engine("numpy"),
-                        "numpy float64 sign(W @ S)": lambda i: numpy_blas_sync(i["patterns"], i["cues"])},
-            baseline="numpy float64 sign(W @ S)",
+            amsim=_engine("cpu"),
+            reference=_engine("numpy"),
+            baseline=("NumPy float64 BLAS sign(W @ S) loop", lambda i: numpy_blas_sync(i["patterns"], i["cues"])),
+            peers=_hopfieldnetwork_peer(),
         ))
     return out

@@ -1,0 +1,41 @@
+"""Bit-level helpers shared by the Numba kernels of every family: popcount of 64-bit words, bit packing.
+
+Symbols: W words per packed row (``ceil(N / 64)``), N bits per row.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import types
+from numba.extending import intrinsic
+
+
+@intrinsic
+def popcount(typingctx, x):
+    """Number of set bits of a uint64 (LLVM ``ctpop``: POPCNT, or VPOPCNTQ when vectorised)."""
+    if x != types.uint64:
+        return None
+
+    def codegen(context, builder, signature, args):
+        return builder.ctpop(args[0])
+
+    return types.uint64(types.uint64), codegen
+
+
+def pack_bits(bits: np.ndarray) -> np.ndarray:
+    """Pack rows of 0/1 (or ±1, where +1 is a set bit) into uint64 words, least significant bit first.
+
+    Parameters
+    ----------
+    bits : ndarray, (..., N) integer or bool
+        Values; a bit is set where the value is > 0.
+
+    Returns
+    -------
+    ndarray, (..., ceil(N / 64)) uint64
+        Padding bits past N are zero.
+    """
+    n = bits.shape[-1]
+    padded = np.zeros((*bits.shape[:-1], -(-n // 64) * 64), dtype=np.uint8)
+    padded[..., :n] = bits > 0
+    return np.packbits(padded, axis=-1, bitorder="little").view(np.uint64)
