@@ -65,11 +65,11 @@ _EXPERIMENTS: dict[str, Experiment] = {}
 _THEORIES: dict[str, Theory] = {}
 
 
-def _load() -> None:
-    importlib.import_module("amsim.families")
-    importlib.import_module("amsim.theory")
-    # Plugins: modules that register their own families, experiments or theories (comma-separated names).
-    # They are imported in every worker too, since workers inherit the environment.
+def _load(package: str = "amsim.families") -> None:
+    """Import ``package`` (families, or theories: those load only when asked for, as they pull in SciPy's solvers),
+    then the plugins: modules named in ``AMSIM_PLUGINS`` that register their own families, experiments or
+    theories. Workers inherit the environment, so they load the same plugins."""
+    importlib.import_module(package)
     for module in filter(None, (m.strip() for m in os.environ.get("AMSIM_PLUGINS", "").split(","))):
         importlib.import_module(module)
 
@@ -108,7 +108,7 @@ def register_theory(name: str, inputs: tuple[str, ...]) -> Callable[[Callable[..
 
 
 def _lookup(table: dict[str, Any], kind: str, name: str) -> Any:
-    _load()
+    _load("amsim.theory" if table is _THEORIES else "amsim.families")
     if name not in table:
         raise UnknownNameError(f"{kind}: unknown name {name!r}" + did_you_mean(name, list(table)))
     return table[name]
@@ -143,5 +143,5 @@ def experiments() -> list[Experiment]:
 
 def theories() -> list[Theory]:
     """All registered theory curves, by name."""
-    _load()
+    _load("amsim.theory")
     return [_THEORIES[k] for k in sorted(_THEORIES)]

@@ -253,8 +253,20 @@ def test_cpu_sync_two_cycles_and_chunking():
         np.testing.assert_array_equal(got, exp)  # max_steps = 0: nothing moves, nothing converged
 
 
-def test_cpu_fields_float64_path():
-    # Absolute row sums above 2**24 force the float64 BLAS path of the exact fields (symmetric, zero diagonal).
+@pytest.mark.parametrize("b", [1, 2, 3, 4, 5, 8, 9])
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 7, 8, 33, 37])
+def test_cpu_exact_fields_all_tile_remainders(b, n):
+    # The tiled product handles states in groups of 4 and neurons in quads plus a remainder.
+    rng = np.random.default_rng(b * 100 + n)
+    w = rng.integers(-50, 50, size=(n, n)).astype(np.int32)  # need not be symmetric here
+    states = pm1(rng, (b, n))
+    fields = np.full((b, n), 12345, np.int32)
+    _cpu._exact_fields(w, states, fields)
+    np.testing.assert_array_equal(fields, states.astype(np.int64) @ w.T.astype(np.int64))
+
+
+def test_cpu_exact_for_large_weights():
+    # Absolute row sums above 2**24, where float32 arithmetic would round (symmetric, zero diagonal).
     rng = np.random.default_rng(17)
     n, b = 45, 7
     a = rng.integers(-(2**20), 2**20, size=(n, n))
