@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import signal
 import subprocess
@@ -67,6 +68,9 @@ def test_same_numbers_on_every_executor_and_worker_count(in_tmp):
     reference = sweep(path, in_tmp / "numpy.nc", executor="serial", backend="numpy", quiet=True)
     xr.testing.assert_identical(numbers(serial), numbers(one))
     xr.testing.assert_identical(numbers(serial), numbers(two))
+    if importlib.util.find_spec("distributed") is not None:
+        dask = sweep(path, in_tmp / "dask.nc", executor="dask", workers=2, backend="cpu", quiet=True)
+        xr.testing.assert_identical(numbers(serial), numbers(dask))
     # ±1 dynamics are exact on every backend: only the backend attribute differs
     xr.testing.assert_equal(serial, reference)
     assert serial["overlap"].std() > 0  # the check compares real, varying numbers

@@ -1,5 +1,5 @@
 """Model families; importing this package registers each one (explicit list, in the order shown)."""
 
-from amsim.families import hopfield
+from amsim.families import hopfield, sdm
 
-__all__ = ["hopfield"]
+__all__ = ["hopfield", "sdm"]

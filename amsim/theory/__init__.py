@@ -3,6 +3,6 @@
 Importing this package registers every named theory (``amsim theory --help`` lists them).
 """
 
-from amsim.theory import hopfield
+from amsim.theory import hopfield, sdm_curves
 
-__all__ = ["hopfield"]
+__all__ = ["hopfield", "sdm_curves"]

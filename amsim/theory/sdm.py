@@ -44,24 +44,30 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
-from fractions import Fraction
 
 import numpy as np
 from scipy.optimize import brentq
 from scipy.special import gammaln, logsumexp, ndtr, ndtri
 
-DESIGNS = ("hamming", "selected", "hyperplane")
+# The exact integer activation rules live with the parameters that use them (the model must not import SciPy).
+from amsim.families.sdm.params import (
+    activation_probability,
+    radius_for_probability,
+    specified_bits_for_probability,
+)
+
+__all__ = ["ActivationRule", "AttentionFit", "activation_probability", "bit_error_probability", "capacity",
+           "critical_distance", "critical_distance_optimal_radius", "fidelity_z", "fit_attention_beta",
+           "intersection_fraction", "iterate_distance", "kanerva_signal_to_noise", "log_intersection_fraction",
+           "memory_optimal_probability", "memory_optimal_radius", "next_distance", "radius_for_probability",
+           "read_moments", "snr_optimal_probability", "snr_optimal_radius", "specified_bits_for_probability"]
+
 _LOG2 = math.log(2.0)
 
 
 # ----------------------------------------------------------------------------------------------------------------
-# Binomial helpers (exact integers where the answer must be exact, log space elsewhere)
+# Binomial helpers (log space)
 # ----------------------------------------------------------------------------------------------------------------
-
-
-def _ball_sizes(address_bits: int, radius: int) -> int:
-    """Number of addresses within Hamming distance ``radius`` of a point: ``sum_{j <= r} C(N, j)`` (exact)."""
-    return sum(math.comb(address_bits, j) for j in range(min(radius, address_bits) + 1))
 
 
 @functools.lru_cache(maxsize=8)
@@ -80,59 +86,6 @@ def _log_binomial_pmf(n: int, big: int) -> np.ndarray:
 # ----------------------------------------------------------------------------------------------------------------
 # Activation
 # ----------------------------------------------------------------------------------------------------------------
-
-
-def activation_probability(address_bits: int, radius: int) -> float:
-    """Probability that a location is active for a random address: ``P(Bin(N, 1/2) <= r)``, exact.
-
-    Parameters
-    ----------
-    address_bits : int
-        N.
-    radius : int
-        Inclusive radius r in bits (a negative radius activates nothing).
-
-    Returns
-    -------
-    float
-        ``sum_{j <= r} C(N, j) / 2^N``, computed in exact integers and rounded once. N = 1000, r = 451 gives
-        0.00107, Kanerva's "about one in a thousand".
-    """
-    if radius < 0:
-        return 0.0
-    return float(Fraction(_ball_sizes(address_bits, radius), 2**address_bits))
-
-
-def radius_for_probability(address_bits: int, probability: float) -> int:
-    """The smallest inclusive radius r whose activation probability is ``>= probability`` (exact comparison).
-
-    Parameters
-    ----------
-    address_bits : int
-        N.
-    probability : float
-        Target activation probability p in (0, 1].
-
-    Returns
-    -------
-    int
-        r in 0 .. N; add 1 for the strict rule (distance ``< r``), which activates the same locations.
-    """
-    target = Fraction(probability) * 2**address_bits
-    ball = 0
-    for r in range(address_bits + 1):
-        ball += math.comb(address_bits, r)
-        if ball >= target:
-            return r
-    return address_bits
-
-
-def specified_bits_for_probability(probability: float) -> int:
-    """The largest number of specified bits k whose activation probability ``2^-k`` is still ``>= probability``."""
-    k = 0
-    while 2.0 ** -(k + 1) >= probability:
-        k += 1
-    return k
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ C  counters (M, D), int16 or int32, saturating at ``[low, high]``
 
 Speed notes
 -----------
-* Activation is bit-packed XOR + popcount (``_popcount``: LLVM ``ctpop``, VPOPCNTQ where AVX-512 has it). Threads
-  take blocks of 64 locations; a block's addresses stay in L1 while every address of the batch is compared with
+* Activation is bit-packed XOR + popcount (``amsim.bits.popcount``: LLVM ``ctpop``, VPOPCNTQ with AVX-512).
+  Threads take blocks of 64 locations; a block's addresses stay in L1 while every address of the batch is compared with
   them, so the M x W address table streams from memory once per batch instead of once per address, and the
   innermost loop runs over the batch (cues transposed to (W, B)) so it vectorises.
 * Writes and reads touch only the active locations (about ``p M`` per address), found by walking the set bits of
@@ -28,7 +28,7 @@ import numpy as np
 from numba import njit, prange
 
 from amsim.backends import FASTMATH
-from amsim.families.hopfield._cpu import _popcount
+from amsim.bits import popcount
 
 _FM = set(FASTMATH)  # Numba accepts a set of flags, not a frozenset
 
@@ -36,7 +36,7 @@ _FM = set(FASTMATH)  # Numba accepts a set of flags, not a frozenset
 @njit(cache=True)
 def _lowest_bit(word):
     """Position (0 .. 63) of the lowest set bit of a non-zero uint64."""
-    return np.int64(_popcount((word & (~word + np.uint64(1))) - np.uint64(1)))
+    return np.int64(popcount((word & (~word + np.uint64(1))) - np.uint64(1)))
 
 
 @njit(parallel=True, cache=True, fastmath=_FM)
@@ -69,7 +69,7 @@ def activate(addresses, cues, radius, active):
                 a = addresses[m, w]
                 c = cues_t[w]
                 for b in range(n_cues):
-                    distance[b] += np.int64(_popcount(a ^ c[b]))
+                    distance[b] += np.int64(popcount(a ^ c[b]))
             shift = np.uint64(m - lo)
             for b in range(n_cues):
                 words[b] |= np.uint64(distance[b] <= radius) << shift

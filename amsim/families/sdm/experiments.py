@@ -10,7 +10,6 @@ from amsim.families.sdm.model import SparseDistributedMemory, flip_bits, hamming
 from amsim.families.sdm.params import SDMParams
 from amsim.io import label
 from amsim.registry import register_experiment
-from amsim.theory.sdm import fit_attention_beta
 
 DIMS = ("trial", "cue")
 
@@ -110,6 +109,8 @@ def attention(p: SDMParams, *, trials: int, rng: np.random.Generator, backend: s
         stored data word, ``agreement`` (fraction of bits where SDM and attention read the same); scalars
         ``beta``, ``radius_used``, ``cue_distance``.
     """
+    from amsim.theory.sdm import fit_attention_beta  # theories load on demand (SciPy)
+
     if p.max_steps != 1:
         raise ValidationError(f"SDMParams.max_steps: must be 1 for sdm.attention (one read) (got {p.max_steps})")
     rule = p.rule

@@ -29,10 +29,10 @@ from typing import Any
 import numpy as np
 
 from amsim import backends
+from amsim.bits import pack_bits
 from amsim.exceptions import ValidationError
 from amsim.families.hopfield.model import corrupt
 from amsim.families.sdm.params import SDMParams
-from amsim.families.sdm.reference import pack_bits, unpack_bits
 from amsim.resources import format_bytes, require_memory
 
 _PACKAGE = "amsim.families.sdm"
@@ -142,7 +142,6 @@ class SparseDistributedMemory:
                        "use fewer n_locations or data_bits, or int16 counters")
         self.backend_ = backends.resolve(self.backend)
         self.rng_ = np.random.default_rng(self.random_state)
-        self.rule_ = p.rule
         m, n = p.n_locations, p.address_bits
         words = (n + 63) // 64
         pad = np.uint64((1 << (n - 64 * (words - 1))) - 1) if n % 64 else np.uint64(2**64 - 1)
@@ -150,7 +149,7 @@ class SparseDistributedMemory:
             self.addresses_ = self.rng_.integers(0, 2**64 - 1, size=(m, words), dtype=np.uint64, endpoint=True)
             self.addresses_[:, -1] &= pad
         else:
-            self.masks_ = self._specified_coordinates(m, n, self.rule_.specified_bits)
+            self.masks_ = self._specified_coordinates(m, n, p.specified_bits_used)
             if p.design == "selected":
                 self.values_ = self.rng_.integers(0, 2**64 - 1, size=(m, words), dtype=np.uint64,
                                                   endpoint=True) & self.masks_
@@ -219,7 +218,7 @@ class SparseDistributedMemory:
         """Packed activations (B, Mw) of packed addresses (B, W)."""
         active = np.empty((packed.shape[0], (self.params.n_locations + 63) // 64), np.uint64)
         if self.params.design == "hamming":
-            self.kernels_.activate(self.addresses_, packed, self.rule_.radius, active)
+            self.kernels_.activate(self.addresses_, packed, self.params.inclusive_radius, active)
         else:
             self.kernels_.activate_selected(self.masks_, self.values_, packed, active)
         return active

@@ -1,16 +1,74 @@
-"""Parameters of Kanerva's Sparse Distributed Memory and of its recall protocols."""
+"""Parameters of Kanerva's Sparse Distributed Memory and of its recall protocols, and the exact integer rules
+that turn an activation probability into a radius (also exported by :mod:`amsim.theory.sdm`).
+
+Nothing here imports SciPy or :mod:`amsim.theory` (theories load only when asked for, see
+:mod:`amsim.registry`); :attr:`SDMParams.rule` imports the theory on first use.
+"""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
 
 from amsim.params import Params, param
-from amsim.theory.sdm import (
-    DESIGNS,
-    ActivationRule,
-    radius_for_probability,
-    specified_bits_for_probability,
-)
+
+DESIGNS = ("hamming", "selected", "hyperplane")
+
+
+def activation_probability(address_bits: int, radius: int) -> float:
+    """Probability that a location is active for a random address: ``P(Bin(N, 1/2) <= r)``, exact.
+
+    Parameters
+    ----------
+    address_bits : int
+        N.
+    radius : int
+        Inclusive radius r in bits (a negative radius activates nothing).
+
+    Returns
+    -------
+    float
+        ``sum_{j <= r} C(N, j) / 2^N``, summed in exact integers and rounded once. N = 1000, r = 451 gives
+        0.00107, Kanerva's "about one in a thousand".
+    """
+    if radius < 0:
+        return 0.0
+    ball = sum(math.comb(address_bits, j) for j in range(min(radius, address_bits) + 1))
+    return float(Fraction(ball, 2**address_bits))
+
+
+def radius_for_probability(address_bits: int, probability: float) -> int:
+    """The smallest inclusive radius r whose activation probability is ``>= probability`` (exact comparison).
+
+    Parameters
+    ----------
+    address_bits : int
+        N.
+    probability : float
+        Target activation probability p in (0, 1].
+
+    Returns
+    -------
+    int
+        r in 0 .. N. The strict rule (distance ``< r``) activates the same locations with r + 1.
+    """
+    target = Fraction(probability) * 2**address_bits
+    ball = 0
+    for r in range(address_bits + 1):
+        ball += math.comb(address_bits, r)
+        if ball >= target:
+            return r
+    return address_bits
+
+
+def specified_bits_for_probability(probability: float) -> int:
+    """The largest number of specified bits k whose activation probability ``2^-k`` is still ``>= probability``."""
+    k = 0
+    while 2.0 ** -(k + 1) >= probability:
+        k += 1
+    return k
 
 
 @dataclass(frozen=True)
@@ -73,18 +131,29 @@ class SDMParams(Params):
         return self.data_bits or self.address_bits
 
     @property
-    def rule(self) -> ActivationRule:
-        """The activation rule, with the inclusive radius (strict already applied) or k resolved."""
-        n = self.address_bits
-        if self.design == "hamming":
-            inclusive = self.radius - int(self.strict) if self.radius >= 0 else \
-                radius_for_probability(n, self.activation_probability)
-            return ActivationRule(n, "hamming", radius=inclusive)
-        k = self.specified_bits if self.specified_bits >= 0 else \
-            min(n, specified_bits_for_probability(self.activation_probability))
-        return ActivationRule(n, self.design, specified_bits=k)
+    def inclusive_radius(self) -> int:
+        """Hamming design: location active when the distance is ``<=`` this (strict already applied)."""
+        if self.radius >= 0:
+            return self.radius - int(self.strict)
+        return radius_for_probability(self.address_bits, self.activation_probability)
+
+    @property
+    def specified_bits_used(self) -> int:
+        """Jaeckel's designs: the specified bits k of every location."""
+        if self.specified_bits >= 0:
+            return self.specified_bits
+        return min(self.address_bits, specified_bits_for_probability(self.activation_probability))
 
     @property
     def effective_radius(self) -> int:
         """The radius r in force (activation at ``< r`` when strict, else ``<= r``); -1 for Jaeckel's designs."""
-        return self.rule.radius + int(self.strict) if self.design == "hamming" else -1
+        return self.inclusive_radius + int(self.strict) if self.design == "hamming" else -1
+
+    @property
+    def rule(self) -> Any:
+        """The :class:`amsim.theory.sdm.ActivationRule` of these parameters (imports the theory)."""
+        from amsim.theory.sdm import ActivationRule
+
+        if self.design == "hamming":
+            return ActivationRule(self.address_bits, "hamming", radius=self.inclusive_radius)
+        return ActivationRule(self.address_bits, self.design, specified_bits=self.specified_bits_used)

@@ -3,10 +3,10 @@
 Every kernel writes into caller-allocated outputs and validates nothing (validation happens upstream). Counters
 and sums are integers, so all backends give identical results.
 
-Bit layout (shared by every backend): an n-bit vector is packed into ``W = ceil(n / 64)`` uint64 words, bit i in
-word ``i // 64`` at position ``i % 64`` (least significant first), padding bits zero. :func:`pack_bits` and
-:func:`unpack_bits` convert; they are host helpers, not kernels. Activations are packed the same way over the
-locations: bit m of row b of ``active`` says whether location m is active for address b.
+Bit layout (shared by every backend, :func:`amsim.bits.pack_bits`): an n-bit vector is packed into
+``W = ceil(n / 64)`` uint64 words, bit i in word ``i // 64`` at position ``i % 64`` (least significant first),
+padding bits zero. Activations are packed the same way over the locations: bit m of row b of ``active`` says
+whether location m is active for address b.
 
 Symbols
 -------
@@ -22,24 +22,12 @@ from __future__ import annotations
 
 import numpy as np
 
-
-def pack_bits(bits: np.ndarray) -> np.ndarray:
-    """Pack rows of 0/1 values (B, n) into uint64 words (B, ceil(n / 64)), bit i at word i // 64, position i % 64."""
-    rows, n = bits.shape
-    packed = np.zeros((rows, 8 * ((n + 63) // 64)), np.uint8)
-    packed[:, : (n + 7) // 8] = np.packbits(bits.astype(bool), axis=1, bitorder="little")
-    return packed.view("<u8").astype(np.uint64, copy=False)
+from amsim.bits import pack_bits
 
 
-def unpack_bits(words: np.ndarray, n: int) -> np.ndarray:
-    """Inverse of :func:`pack_bits`: uint64 words (B, W) to 0/1 values (B, n) uint8."""
-    as_bytes = np.ascontiguousarray(words).astype("<u8", copy=False).view(np.uint8)
-    return np.unpackbits(as_bytes, axis=1, count=n, bitorder="little")
-
-
-def _active_locations(active_row: np.ndarray, n_locations: int) -> np.ndarray:
+def _active_locations(active_row: np.ndarray) -> np.ndarray:
     """Indices of the set bits of one packed activation row, ascending."""
-    return np.flatnonzero(unpack_bits(active_row[None, :], n_locations)[0])
+    return np.flatnonzero(np.unpackbits(active_row.astype("<u8").view(np.uint8), bitorder="little"))
 
 
 def activate(addresses: np.ndarray, cues: np.ndarray, radius: int, active: np.ndarray) -> None:
@@ -58,7 +46,7 @@ def activate(addresses: np.ndarray, cues: np.ndarray, radius: int, active: np.nd
     """
     for b in range(cues.shape[0]):
         distance = np.bitwise_count(addresses ^ cues[b]).sum(axis=1, dtype=np.int64)
-        active[b] = pack_bits((distance <= radius)[None, :])[0]
+        active[b] = pack_bits(distance <= radius)
 
 
 def activate_selected(masks: np.ndarray, values: np.ndarray, cues: np.ndarray, active: np.ndarray) -> None:
@@ -78,7 +66,7 @@ def activate_selected(masks: np.ndarray, values: np.ndarray, cues: np.ndarray, a
     """
     for b in range(cues.shape[0]):
         match = ~(((cues[b] ^ values) & masks) != 0).any(axis=1)
-        active[b] = pack_bits(match[None, :])[0]
+        active[b] = pack_bits(match)
 
 
 def write(counters: np.ndarray, active: np.ndarray, signs: np.ndarray, weights: np.ndarray, low: int,
@@ -99,9 +87,8 @@ def write(counters: np.ndarray, active: np.ndarray, signs: np.ndarray, weights: 
     low, high : int
         Saturation limits (the counter type's range): counters never wrap around.
     """
-    n_locations = counters.shape[0]
     for b in range(active.shape[0]):
-        rows = _active_locations(active[b], n_locations)
+        rows = _active_locations(active[b])
         updated = counters[rows].astype(np.int64) + np.int64(weights[b]) * signs[b].astype(np.int64)
         counters[rows] = np.clip(updated, low, high)
 
@@ -118,6 +105,5 @@ def read(counters: np.ndarray, active: np.ndarray, sums: np.ndarray) -> None:
     sums : ndarray, (B, D) int64, out
         ``sums[b] = sum over active m of C_m`` (0 where no location is active).
     """
-    n_locations = counters.shape[0]
     for b in range(active.shape[0]):
-        sums[b] = counters[_active_locations(active[b], n_locations)].sum(axis=0, dtype=np.int64)
+        sums[b] = counters[_active_locations(active[b])].sum(axis=0, dtype=np.int64)
