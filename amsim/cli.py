@@ -94,6 +94,7 @@ def cli() -> None:
 
     \b
     Start here:
+      amsim demo                        a network restores letters from noisy copies
       amsim models                      model cards (published configurations)
       amsim experiments                 what can be run, with every parameter
       amsim run hopfield.retrieval n_neurons=500 load=0.1
@@ -307,6 +308,20 @@ def bench(repeats: int, threads: str, only: tuple[str, ...], quick: bool, json_o
     if not counts:
         raise ValidationError(f"bench: --threads must list positive integers (got {threads!r}; e.g. 1,2)")
     bench_main(repeats=repeats, threads=counts, quick=quick, only=list(only) or None, json_out=json_out)
+
+
+@cli.command()
+@click.option("--noise", default=0.25, show_default=True, type=click.FloatRange(0, 1),
+              help="Fraction of each letter's pixels flipped in the cue.")
+@click.option("--seed", default=0, show_default=True, type=int, help="Random seed for the noise and update order.")
+@click.option("--update", default="async", show_default=True, type=click.Choice(["async", "sync"]),
+              help="Dynamics: one neuron at a time (async) or all at once (sync).")
+@BACKEND
+def demo(noise: float, seed: int, update: str, backend: str) -> None:
+    """Watch a Hopfield network restore five letters from noisy copies (a first look, in the terminal)."""
+    from amsim.demo import run_demo
+
+    click.echo(run_demo(noise=noise, seed=seed, update=update, backend=backend))
 
 
 def _fail(message: str, status: int = 2) -> None:

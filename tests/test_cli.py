@@ -37,7 +37,8 @@ def assert_user_error(result: subprocess.CompletedProcess[str], fragment: str) -
 
 
 @pytest.mark.parametrize("command", [[], ["--help"], ["run", "--help"], ["sweep", "--help"], ["plot", "--help"],
-                                     ["theory", "--help"], ["models"], ["experiments"], ["info"], ["theory"]])
+                                     ["theory", "--help"], ["models"], ["experiments"], ["info"], ["theory"],
+                                     ["demo"]])
 def test_help_and_listings(in_tmp, cli_env, command):
     result = amsim(*command, cwd=in_tmp, env=cli_env)
     assert result.returncode == 0, result.stderr
@@ -125,3 +126,9 @@ def test_existing_output_is_not_overwritten_without_asking(in_tmp, cli_env):
     (in_tmp / "r.nc").write_text("precious")
     assert_user_error(amsim("run", "hopfield.retrieval", "--out", "r.nc", cwd=in_tmp, env=cli_env), "exists")
     assert (in_tmp / "r.nc").read_text() == "precious"
+
+
+def test_demo_restores_every_letter(in_tmp, cli_env):
+    result = amsim("demo", "--noise", "0.2", "--seed", "1", cwd=in_tmp, env=cli_env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("(restored)") == 5, result.stdout
