@@ -33,18 +33,30 @@ _problem = _nvvm_problem()
 if _problem is not None:
     pytest.skip(f"NVVM is not usable, cannot compile PTX ({_problem})", allow_module_level=True)
 
+import importlib  # noqa: E402
+import importlib.util  # noqa: E402
+
 from numba.cuda.dispatcher import CUDADispatcher  # noqa: E402
 
-from amsim.families.hopfield import _cuda as hopfield_cuda  # noqa: E402
+from amsim import registry  # noqa: E402
 
 CCS = [(8, 0), (9, 0)]
-KERNELS = [pytest.param(kernel, sig, id=f"hopfield.{kernel.py_func.__name__}") for kernel, sig in
-           hopfield_cuda.PTX_KERNELS]
+#: Each registered family's CUDA kernel module, by family name (families without one are left out).
+CUDA_MODULES = {fam.name: importlib.import_module(f"amsim.families.{fam.name}._cuda") for fam in registry.families()
+                if importlib.util.find_spec(f"amsim.families.{fam.name}._cuda") is not None}
+KERNELS = [pytest.param(kernel, sig, id=f"{name}.{kernel.py_func.__name__}.{i}")
+           for name, module in CUDA_MODULES.items() for i, (kernel, sig) in enumerate(module.PTX_KERNELS)]
 
 
-def test_every_hopfield_kernel_is_listed():
-    jitted = {name for name, obj in vars(hopfield_cuda).items() if isinstance(obj, CUDADispatcher)}
-    listed = {kernel.py_func.__name__ for kernel, _ in hopfield_cuda.PTX_KERNELS}
+def test_hopfield_and_sdm_kernels_are_collected():
+    assert {"hopfield", "sdm"} <= set(CUDA_MODULES)
+
+
+@pytest.mark.parametrize("family", sorted(CUDA_MODULES))
+def test_every_kernel_is_listed(family):
+    module = CUDA_MODULES[family]
+    jitted = {name for name, obj in vars(module).items() if isinstance(obj, CUDADispatcher)}
+    listed = {kernel.py_func.__name__ for kernel, _ in module.PTX_KERNELS}
     assert jitted, "no @cuda.jit kernels found"
     assert jitted == listed, f"kernels missing from PTX_KERNELS: {sorted(jitted - listed)}"
 

@@ -1,8 +1,9 @@
 """Theory of Kanerva's Sparse Distributed Memory: activation, circle intersections, read-out statistics, capacity,
 critical distance, optimal radii and the exponential (attention) approximation of the intersection weights.
 
-Pure functions of numbers: nothing here imports a family or builds a Dataset (the registered curves live in
-:mod:`amsim.theory.sdm_curves`).
+Pure functions of numbers: nothing here builds a Dataset (the registered curves live in
+:mod:`amsim.theory.sdm_curves`). The exact integer rules from probability to radius are defined beside the
+parameters that use them (:mod:`amsim.families.sdm.params`, which must not import SciPy) and re-exported here.
 
 Symbols
 -------
@@ -22,11 +23,12 @@ A read at a cue at distance d from the address of the target item sums, for data
 active locations: ``S_i = sum_mu w_mu_i X_mu`` with ``w = +-1`` the data bits and ``X_mu`` the number of locations
 active for both the cue and the address of item mu. The target term has mean ``M s1(d)`` and variance
 ``M (s1 - s2) + M^2 (s2 - s1^2)`` (``s1``, ``s2`` the first two moments of the intersection probability); each of
-the T - 1 other items, at a random distance, adds zero-mean noise of variance ``M n1 + M (M - 1) n2`` with
-``n1 = p^2`` and ``n2`` the random-pair second moment. The bit is read wrong with probability
-``Phi(-mean / sd)`` (Gaussian approximation; a zero sum is a fair coin). For the Hamming and selected-coordinate
-designs ``s2 = s1^2 = q(d)^2``; at d = 0 with ``n2`` replaced by ``p^4`` this is Kanerva's signal-to-noise ratio
-``sqrt(M p / (1 + p (1 + p^2 M) (T - 1)))``.
+the T - 1 other items, at a random distance, adds variance ``M n1 + M (M - 1) n2`` with ``n1 = p^2`` and ``n2``
+the random-pair second moment. With random data words that noise has mean zero; autoassociatively (data word =
+address) it pulls every bit toward the cue's, by ``M g1`` per item (:func:`read_moments`). A bit is read wrong
+with the Gaussian probability of a negative sum (a zero sum is a fair coin). For the Hamming and
+selected-coordinate designs ``s2 = s1^2 = q(d)^2``; with random data, at d = 0 and with ``n2`` replaced by ``p^4``
+this is Kanerva's signal-to-noise ratio ``sqrt(M p / (1 + p (1 + p^2 M) (T - 1)))``.
 
 References
 ----------
@@ -137,9 +139,10 @@ class ActivationRule:
         log_s1, log_s2 = _log_intersection_moments(self)
         return np.exp(log_s1[d]), np.exp(log_s2[d])
 
-    def pair_moments(self) -> tuple[float, float]:
-        """``n1 = E q``, ``n2 = E q^2`` of the intersection probability for two independent random addresses
-        (``n1 = p^2`` exactly)."""
+    def pair_moments(self) -> tuple[float, float, float]:
+        """Moments over two independent random addresses at distance D ~ Bin(N, 1/2): ``n1 = E q`` (``= p^2``
+        exactly), ``n2 = E q^2`` and ``g1 = E[(1 - 2 D / N) s1(D)]`` (the autoassociative pull, see
+        :func:`read_moments`)."""
         return _pair_moments(self)
 
 
@@ -214,19 +217,21 @@ def _log_intersection_moments(rule: ActivationRule) -> tuple[np.ndarray, np.ndar
 
 
 @functools.lru_cache(maxsize=64)
-def _pair_moments(rule: ActivationRule) -> tuple[float, float]:
+def _pair_moments(rule: ActivationRule) -> tuple[float, float, float]:
     n = rule.address_bits
     p = rule.probability
+    log_pmf = _log_binomial_pmf(n, n)
+    log_s1, log_s2 = _log_intersection_moments(rule)
+    g1 = float(np.sum(np.exp(log_pmf + log_s1) * (1.0 - 2.0 * np.arange(n + 1) / n)))
     if rule.design == "hyperplane":
-        # both addresses have 1 on a coordinate with probability 1/4: c ~ Bin(N, 1/4)
+        # both addresses have 1 on a coordinate with probability 1/4: c ~ Bin(N, 1/4), q = C(c, k) / C(N, k)
         k = rule.specified_bits
         lf = _log_factorials(n)
         c = np.arange(k, n + 1)
-        log_pmf = lf[n] - lf[c] - lf[n - c] + c * math.log(0.25) + (n - c) * math.log(0.75)
+        log_pmf_c = lf[n] - lf[c] - lf[n - c] + c * math.log(0.25) + (n - c) * math.log(0.75)
         log_q = lf[c] - lf[c - k] - lf[k] - (lf[n] - lf[k] - lf[n - k])
-        return p * p, float(np.exp(logsumexp(log_pmf + 2.0 * log_q)))
-    log_s1, log_s2 = _log_intersection_moments(rule)
-    return p * p, float(np.exp(logsumexp(_log_binomial_pmf(n, n) + log_s2)))
+        return p * p, float(np.exp(logsumexp(log_pmf_c + 2.0 * log_q))), g1
+    return p * p, float(np.exp(logsumexp(log_pmf + log_s2))), g1
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -234,9 +239,9 @@ def _pair_moments(rule: ActivationRule) -> tuple[float, float]:
 # ----------------------------------------------------------------------------------------------------------------
 
 
-def read_moments(rule: ActivationRule, n_locations: int, n_stored: int,
-                 distance: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
-    """Mean and variance of the read sum of one data bit, signed so that a positive sum reads the bit right.
+def read_moments(rule: ActivationRule, n_locations: int, n_stored: int, distance: np.ndarray | float,
+                 autoassociative: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Moments of the read sum of one data bit, signed so that a positive sum reads the stored bit.
 
     Parameters
     ----------
@@ -247,71 +252,101 @@ def read_moments(rule: ActivationRule, n_locations: int, n_stored: int,
         T, the stored items, the target included.
     distance : int or ndarray of int, shape (L,)
         Distance d of the cue from the target's address.
+    autoassociative : bool
+        Data words equal their addresses: the other items then pull every bit toward the cue's (see the notes).
 
     Returns
     -------
-    mean, variance : ndarray, shape (L,) float64
-        In units of counter increments (see the module notes for the formulas).
+    signal, pull, variance : ndarray, shape (L,) float64
+        ``signal = M s1(d)``; ``pull`` the mean contribution of the other items toward the cue's bit (0 for
+        random data words); ``variance`` of the sum. In counter increments.
+
+    Notes
+    -----
+    Autoassociative storage: item mu's bit agrees with the cue's with probability ``1 - D/N`` given their distance
+    D, and it shares the more locations with the cue the nearer it is, so it adds on average
+    ``M g1 = M E_D[(1 - 2 D / N) s1(D)]`` toward the cue's bit (exact for the Hamming and selected-coordinate
+    designs by the exchangeability of the coordinates; the hyperplane design's extra pull toward 1 is not
+    modelled). The T - 1 other items give ``pull = (T - 1) M g1`` and the variance loses ``(T - 1) (M g1)^2``.
     """
     m = float(n_locations)
     s1, s2 = rule.intersection(distance)
-    n1, n2 = rule.pair_moments()
-    mean = m * s1
-    variance = m * (s1 - s2) + m * m * (s2 - s1 * s1) + (n_stored - 1) * (m * n1 + m * (m - 1.0) * n2)
-    return mean, variance
+    n1, n2, g1 = rule.pair_moments()
+    others = n_stored - 1
+    pull = others * m * g1 if autoassociative else 0.0
+    variance = m * (s1 - s2) + m * m * (s2 - s1 * s1) + others * (m * n1 + m * (m - 1.0) * n2)
+    if autoassociative:
+        variance = variance - others * (m * g1) ** 2
+    return m * s1, np.full_like(s1, pull), variance
 
 
-def bit_error_probability(rule: ActivationRule, n_locations: int, n_stored: int,
-                          distance: np.ndarray | float) -> np.ndarray:
+def _wrong(mean: np.ndarray, variance: np.ndarray) -> np.ndarray:
+    """``P(S < 0) + P(S = 0) / 2`` for a Gaussian sum S (a degenerate one when the variance is 0)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = mean / np.sqrt(variance)
+    return np.where(variance > 0, ndtr(-np.where(variance > 0, z, 0.0)), np.where(mean > 0, 0.0,
+                                                                                   np.where(mean < 0, 1.0, 0.5)))
+
+
+def bit_error_probability(rule: ActivationRule, n_locations: int, n_stored: int, distance: np.ndarray | float,
+                          autoassociative: bool = False) -> np.ndarray:
     """Probability that one read from a cue at distance d from the target's address gets a data bit wrong.
 
-    ``Phi(-mean / sd)`` with the moments of :func:`read_moments`; 1/2 where the sum is identically zero (no
-    shared location and no noise: the tie coin).
+    Gaussian approximation with the moments of :func:`read_moments`: ``Phi(-signal / sd)`` for random data
+    words; autoassociatively the N - d bits where the cue is right are pushed by ``+pull`` and the d where it is
+    wrong by ``-pull``, ``[(N - d) Phi(-(signal + pull) / sd) + d Phi(-(signal - pull) / sd)] / N``. A sum that is
+    identically zero is a fair coin.
 
     Returns
     -------
     ndarray, shape (L,) float64
     """
-    mean, variance = read_moments(rule, n_locations, n_stored, distance)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = np.where(variance > 0, mean / np.sqrt(np.where(variance > 0, variance, 1.0)), np.inf)
-    return np.where((variance <= 0) & (mean <= 0), 0.5, ndtr(-z))
+    d = np.atleast_1d(np.asarray(distance, dtype=np.float64))
+    signal, pull, variance = read_moments(rule, n_locations, n_stored, distance, autoassociative)
+    n = rule.address_bits
+    return ((n - d) * _wrong(signal + pull, variance) + d * _wrong(signal - pull, variance)) / n
 
 
 @functools.lru_cache(maxsize=256)
-def _distance_map(rule: ActivationRule, n_locations: int, n_stored: int) -> np.ndarray:
+def _distance_map(rule: ActivationRule, n_locations: int, n_stored: int, autoassociative: bool) -> np.ndarray:
     """``f(d) = N * bit_error(d)`` on d = 0 .. N: the expected distance from the target after one read."""
     d = np.arange(rule.address_bits + 1)
-    return rule.address_bits * bit_error_probability(rule, n_locations, n_stored, d)
+    return rule.address_bits * bit_error_probability(rule, n_locations, n_stored, d, autoassociative)
 
 
-def next_distance(rule: ActivationRule, n_locations: int, n_stored: int, distance: np.ndarray | float) -> np.ndarray:
-    """Expected distance from the target after one autoassociative read from a cue at distance d (bits).
+def next_distance(rule: ActivationRule, n_locations: int, n_stored: int, distance: np.ndarray | float,
+                  autoassociative: bool = True) -> np.ndarray:
+    """Expected distance from the target after one read from a cue at distance d (bits): ``N`` times
+    :func:`bit_error_probability`, the data words being the addresses (``autoassociative``, as in iterated
+    reading) or zero-mean noise (``False``: Kanerva's and Bricken & Pehlevan's convergence analysis).
 
     Non-integer distances (iterates) are interpolated linearly between the integers.
     """
-    f = _distance_map(rule, n_locations, n_stored)
+    f = _distance_map(rule, n_locations, n_stored, autoassociative)
     return np.interp(np.asarray(distance, dtype=np.float64), np.arange(f.size), f)
 
 
 def iterate_distance(rule: ActivationRule, n_locations: int, n_stored: int, distance: np.ndarray | float,
-                     reads: int) -> np.ndarray:
-    """Mean-field distance from the target after ``reads`` iterated reads (Kanerva's convergence analysis: each
-    read maps the expected distance d to :func:`next_distance`)."""
+                     reads: int, autoassociative: bool = True) -> np.ndarray:
+    """Mean-field distance from the target after ``reads`` iterated reads: each read maps the expected distance
+    d to :func:`next_distance` (Kanerva's convergence analysis)."""
     d = np.asarray(distance, dtype=np.float64)
     for _ in range(reads):
-        d = next_distance(rule, n_locations, n_stored, d)
+        d = next_distance(rule, n_locations, n_stored, d, autoassociative)
     return d
 
 
-def critical_distance(rule: ActivationRule, n_locations: int, n_stored: int) -> float:
+def critical_distance(rule: ActivationRule, n_locations: int, n_stored: int, autoassociative: bool = True) -> float:
     """The cue distance beyond which iterated reading diverges instead of converging to the stored item.
 
-    Iterating ``f`` from d = 0 gives the retrieval fixed point ``d_s`` and from d = N/2 the random one ``d_r``.
-    When they differ, the critical distance is the unstable fixed point between them: the first upward crossing
-    of ``f(d) = d`` above ``d_s`` (linear interpolation between integers). When they coincide there is one
-    attractor: every cue converges (N/2 is returned) if it is a retrieval state (``d_s < N/4``), none does (0)
-    otherwise.
+    Iterating ``f`` (:func:`next_distance`) from d = 0 gives the retrieval fixed point ``d_s`` and from d = N/2 the
+    random one ``d_r``. When they differ, the critical distance is the unstable fixed point between them: the
+    first upward crossing of ``f(d) = d`` above ``d_s`` (linear interpolation between integers). When they
+    coincide there is one attractor: every cue converges (N/2 is returned) if it is a retrieval state
+    (``d_s < N/4``), none does (0) otherwise.
+
+    Beyond capacity the autoassociative pull makes ``f(d)`` close to d everywhere (a read returns nearly its own
+    address): the crossing still exists, but convergence on either side is slow.
 
     Returns
     -------
@@ -319,7 +354,7 @@ def critical_distance(rule: ActivationRule, n_locations: int, n_stored: int) -> 
         Critical distance in bits, 0 .. N/2.
     """
     half = rule.address_bits / 2
-    f = _distance_map(rule, n_locations, n_stored)
+    f = _distance_map(rule, n_locations, n_stored, autoassociative)
     grid = np.arange(f.size, dtype=np.float64)
 
     def attractor(start: float) -> float:
@@ -409,15 +444,17 @@ def memory_optimal_radius(address_bits: int, n_locations: float, fidelity: float
     return radius_for_probability(address_bits, memory_optimal_probability(address_bits, n_locations, fidelity))
 
 
-def critical_distance_optimal_radius(address_bits: int, n_locations: float, n_stored: int) -> int:
+def critical_distance_optimal_radius(address_bits: int, n_locations: float, n_stored: int,
+                                     autoassociative: bool = False) -> int:
     """The radius with the largest :func:`critical_distance` for T items (the first one on ties).
 
-    Radii from the one activating about one location (p = 1/M) up to N/2 are searched.
+    Radii from the one activating about one location (p = 1/M) up to N/2 are searched. By default the other
+    items are zero-mean noise, as in Bricken & Pehlevan's appendix B.5 (and Kanerva's analysis).
     """
     start = radius_for_probability(address_bits, min(1.0, 1.0 / float(n_locations)))
     radii = range(start, address_bits // 2 + 1)
-    cds = [critical_distance(ActivationRule(address_bits, "hamming", radius=r), n_locations, n_stored)
-           for r in radii]
+    cds = [critical_distance(ActivationRule(address_bits, "hamming", radius=r), n_locations, n_stored,
+                             autoassociative) for r in radii]
     return radii[int(np.argmax(cds))]
 
 

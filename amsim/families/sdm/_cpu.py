@@ -33,7 +33,7 @@ from amsim.bits import popcount
 _FM = set(FASTMATH)  # Numba accepts a set of flags, not a frozenset
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=_FM)
 def _lowest_bit(word):
     """Position (0 .. 63) of the lowest set bit of a non-zero uint64."""
     return np.int64(popcount((word & (~word + np.uint64(1))) - np.uint64(1)))
@@ -57,22 +57,28 @@ def activate(addresses, cues, radius, active):
     n_locations, n_words = addresses.shape
     n_cues = cues.shape[0]
     cues_t = np.ascontiguousarray(cues.T)  # (W, B): the innermost loop over the batch reads contiguously
+    last = n_words - 1
     for blk in prange(active.shape[1]):
         # Iteration blk reads locations 64 blk .. 64 blk + 63 and writes only column blk of active: race-free.
         lo = blk * 64
         hi = min(lo + 64, n_locations)
         words = np.zeros(n_cues, np.uint64)
-        distance = np.empty(n_cues, np.int64)
+        distance = np.zeros(n_cues, np.int64)  # stays 0 when addresses have a single word
         for m in range(lo, hi):
-            distance[:] = 0
-            for w in range(n_words):
+            for w in range(last):  # every word but the last: partial distances (the first word assigns)
                 a = addresses[m, w]
                 c = cues_t[w]
-                for b in range(n_cues):
-                    distance[b] += np.int64(popcount(a ^ c[b]))
+                if w == 0:
+                    for b in range(n_cues):
+                        distance[b] = np.int64(popcount(a ^ c[b]))
+                else:
+                    for b in range(n_cues):
+                        distance[b] += np.int64(popcount(a ^ c[b]))
+            a = addresses[m, last]  # the last word completes the distance and sets the activation bit
+            c = cues_t[last]
             shift = np.uint64(m - lo)
             for b in range(n_cues):
-                words[b] |= np.uint64(distance[b] <= radius) << shift
+                words[b] |= np.uint64(distance[b] + np.int64(popcount(a ^ c[b])) <= radius) << shift
         for b in range(n_cues):
             active[b, blk] = words[b]
 
@@ -101,7 +107,7 @@ def activate_selected(masks, values, cues, active):
         lo = blk * 64
         hi = min(lo + 64, n_locations)
         words = np.zeros(n_cues, np.uint64)
-        miss = np.empty(n_cues, np.uint64)
+        miss = np.zeros(n_cues, np.uint64)
         for m in range(lo, hi):
             miss[:] = 0
             for w in range(n_words):
@@ -115,6 +121,25 @@ def activate_selected(masks, values, cues, active):
                 words[b] |= np.uint64(miss[b] == 0) << shift
         for b in range(n_cues):
             active[b, blk] = words[b]
+
+
+@njit(cache=True, fastmath=_FM)
+def _add_int16_saturating(row, delta):
+    """``row <- clip(row + delta)`` to the int16 range, in int16 lanes: the wrapped sum overflowed exactly when it
+    differs in sign from both operands, and then the limit on the side of ``row`` is taken."""
+    for i in range(row.shape[0]):
+        r = row[i]
+        d = delta[i]
+        t = np.int16(r + d)
+        overflow = np.int16((r ^ t) & (d ^ t)) < 0
+        row[i] = (np.int16(-32768) if r < 0 else np.int16(32767)) if overflow else t
+
+
+@njit(cache=True, fastmath=_FM)
+def _add_clipped(row, delta, low, high):
+    """``row <- clip(row + delta, low, high)`` in 64-bit arithmetic (any counter type, any weight)."""
+    for i in range(row.shape[0]):
+        row[i] = min(max(np.int64(row[i]) + delta[i], low), high)
 
 
 @njit(parallel=True, cache=True, fastmath=_FM)
@@ -137,33 +162,48 @@ def write(counters, active, signs, weights, low, high):
 
     Notes
     -----
-    16-bit counters are updated in 32-bit arithmetic (twice the SIMD width of 64-bit), with the weight first
-    clipped to ``+-(high - low)``, beyond which every addition saturates anyway; wider counters use 64 bits.
+    int16 counters saturating at the int16 limits, with ``|w| <= 32767``, are updated in int16 lanes (32 per
+    AVX-512 vector) with overflow detection; every other case goes through 64-bit arithmetic and a clip.
     """
     n_bits = counters.shape[1]
-    narrow = counters.itemsize <= 2
-    low32 = np.int32(max(low, -(2**31)))
-    high32 = np.int32(min(high, 2**31 - 1))
+    int16_limits = counters.itemsize == 2 and low == -32768 and high == 32767
     for blk in prange(active.shape[1]):
         # Iteration blk updates only the counter rows of locations 64 blk .. 64 blk + 63, taking the writes in
         # batch order, so each row sees the same sequence of saturating additions as sequential writes: race-free.
         base = blk * 64
+        delta16 = np.empty(n_bits, np.int16)
+        delta64 = np.empty(n_bits, np.int64)
         for b in range(active.shape[0]):
             word = active[b, blk]
             if word == 0:
                 continue
-            delta = np.int64(weights[b])
-            s = signs[b]
+            w = np.int64(weights[b])
+            narrow = int16_limits and abs(w) <= 32767
+            for i in range(n_bits):
+                if narrow:
+                    delta16[i] = np.int16(w * signs[b, i])
+                else:
+                    delta64[i] = w * signs[b, i]
             while word != 0:
                 row = counters[base + _lowest_bit(word)]
                 word &= word - np.uint64(1)
                 if narrow:
-                    d32 = np.int32(min(max(delta, low - high), high - low))
-                    for i in range(n_bits):
-                        row[i] = min(max(np.int32(row[i]) + d32 * np.int32(s[i]), low32), high32)
+                    _add_int16_saturating(row, delta16)
                 else:
-                    for i in range(n_bits):
-                        row[i] = min(max(np.int64(row[i]) + delta * np.int64(s[i]), low), high)
+                    _add_clipped(row, delta64, low, high)
+
+
+@njit(cache=True, fastmath=_FM)
+def _accumulate(counters, active_row, acc):
+    """``acc += C_m`` for every location m whose bit is set in the packed row (acc zeroed by the caller)."""
+    for blk in range(active_row.shape[0]):
+        word = active_row[blk]
+        base = blk * 64
+        while word != 0:
+            row = counters[base + _lowest_bit(word)]
+            word &= word - np.uint64(1)
+            for i in range(acc.shape[0]):
+                acc[i] += row[i]
 
 
 @njit(parallel=True, cache=True, fastmath=_FM)
@@ -178,17 +218,23 @@ def read(counters, active, sums):
         Packed activations of the B read addresses.
     sums : ndarray, (B, D) int64, out
         ``sums[b] = sum over active m of C_m`` (0 where no location is active).
+
+    Notes
+    -----
+    With int16 counters and at most 65536 active locations the sum fits int32 (``|sum| <= 2^15 * 2^16``), so it
+    is accumulated in int32 lanes (twice as many per vector) and widened once at the end.
     """
     n_bits = counters.shape[1]
     for b in prange(active.shape[0]):
         # Iteration b writes only row b of sums; counters are only read: race-free.
-        acc = sums[b]
-        acc[:] = 0
+        n_active = 0
         for blk in range(active.shape[1]):
-            word = active[b, blk]
-            base = blk * 64
-            while word != 0:
-                row = counters[base + _lowest_bit(word)]
-                word &= word - np.uint64(1)
-                for i in range(n_bits):
-                    acc[i] += row[i]
+            n_active += np.int64(popcount(active[b, blk]))
+        if counters.itemsize == 2 and n_active <= 65536:
+            acc32 = np.zeros(n_bits, np.int32)
+            _accumulate(counters, active[b], acc32)
+            for i in range(n_bits):
+                sums[b, i] = acc32[i]
+        else:
+            sums[b] = 0
+            _accumulate(counters, active[b], sums[b])

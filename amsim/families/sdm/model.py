@@ -86,7 +86,8 @@ class SparseDistributedMemory:
     ----------
     params : SDMParams, optional
         Memory settings; keywords override them. Only the memory fields matter here (address_bits, n_locations,
-        design, radius, strict, specified_bits, activation_probability, data_bits, counter_dtype, tie).
+        design, radius, strict, specified_bits, activation_probability, data_bits, counter_dtype, tie), and
+        ``association="hetero"`` where data words are wider or narrower than addresses.
     backend : {"auto", "numpy", "cpu", "cuda"}
         Compute backend; resolved at the first use.
     random_state : int or numpy.random.Generator, optional
@@ -199,7 +200,7 @@ class SparseDistributedMemory:
         if a.ndim != 2 or a.shape[1] != width:
             raise ValidationError(f"SparseDistributedMemory.{name}: must have shape (B, {width}) "
                                   f"(got {tuple(np.shape(bits))})")
-        if a.size and not np.isin(a, (0, 1)).all():
+        if not ((a == 0) | (a == 1)).all():
             raise ValidationError(f"SparseDistributedMemory.{name}: must hold only 0 and 1 "
                                   f"(got values {np.unique(a)[:5].tolist()})")
         return np.ascontiguousarray(a, dtype=np.uint8)

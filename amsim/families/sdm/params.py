@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 from amsim.params import Params, param
@@ -36,11 +35,13 @@ def activation_probability(address_bits: int, radius: int) -> float:
     if radius < 0:
         return 0.0
     ball = sum(math.comb(address_bits, j) for j in range(min(radius, address_bits) + 1))
-    return float(Fraction(ball, 2**address_bits))
+    return ball / 2**address_bits  # integer true division: correctly rounded
 
 
 def radius_for_probability(address_bits: int, probability: float) -> int:
-    """The smallest inclusive radius r whose activation probability is ``>= probability`` (exact comparison).
+    """The smallest inclusive radius r whose activation probability (:func:`activation_probability`, correctly
+    rounded to float64) is ``>= probability``, so that ``radius_for_probability(N, activation_probability(N, r))``
+    is r wherever that probability is below 1.
 
     Parameters
     ----------
@@ -54,11 +55,11 @@ def radius_for_probability(address_bits: int, probability: float) -> int:
     int
         r in 0 .. N. The strict rule (distance ``< r``) activates the same locations with r + 1.
     """
-    target = Fraction(probability) * 2**address_bits
+    space = 2**address_bits
     ball = 0
     for r in range(address_bits + 1):
         ball += math.comb(address_bits, r)
-        if ball >= target:
+        if ball / space >= probability:
             return r
     return address_bits
 
