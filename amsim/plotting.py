@@ -25,6 +25,10 @@ def axis_label(da: xr.DataArray) -> str:
     return f"{name} [{units}]" if units not in ("1", "") else str(name)
 
 
+def _fmt(value: object) -> str:
+    return f"{value:g}" if isinstance(value, (int, float)) else str(value)
+
+
 def _default_y(ds: xr.Dataset) -> list[str]:
     preferred = [v for v in ("overlap", "success") if v in ds.data_vars]
     sampled = [str(v) for v in ds.data_vars if set(SAMPLE_DIMS) & set(ds[v].dims)]
@@ -36,8 +40,8 @@ def plot_dataset(ds: xr.Dataset, out: str | os.PathLike[str], *, x: str | None =
     """Draw each variable in ``y`` against coordinate ``x``, one line per value of the other swept axes.
 
     Sample dimensions (``trial``, ``cue``) are averaged, with the standard error of the mean as error bars;
-    a variable ``<y>_theory`` is drawn as a black line, and its ``alpha_c`` attribute (or the dataset's) as a
-    dotted vertical line.
+    a variable ``<y>_theory`` is drawn as a black line (dashed in each series' colour when it varies with the
+    other axes too), and its ``alpha_c`` attribute (or the dataset's) as a dotted vertical line.
 
     Returns
     -------
@@ -68,14 +72,23 @@ def plot_dataset(ds: xr.Dataset, out: str | os.PathLike[str], *, x: str | None =
         sem = da.std(sample, ddof=1) / np.sqrt(count) if count > 1 else xr.zeros_like(mean)
         stacked = mean.stack(series=series_dims) if series_dims else mean.expand_dims(series=[0])
         errors = sem.stack(series=series_dims) if series_dims else sem.expand_dims(series=[0])
+        theory = f"{name}_theory"
+        th = ds[theory] if theory in ds.data_vars and x in ds[theory].dims and \
+            set(ds[theory].dims) <= {x, *series_dims} else None
+        per_series = th is not None and th.dims != (x,)
+        if per_series:
+            th_lines = th.broadcast_like(mean).transpose(*mean.dims).stack(series=series_dims)
         for i in range(stacked.sizes["series"]):
             line = stacked.isel(series=i)
-            text = ", ".join(f"{d} = {line[d].item():g}" for d in series_dims) or name
-            ax.errorbar(ds[x].values, line.values, yerr=errors.isel(series=i).values, marker="o", ms=3,
-                        capsize=2, lw=1, label=text)
-        theory = f"{name}_theory"
-        if theory in ds.data_vars and ds[theory].dims == (x,):
-            ax.plot(ds[x].values, ds[theory].values, "k-", lw=2, label=ds[theory].attrs.get("long_name", theory))
+            text = ", ".join(f"{d} = {_fmt(line[d].item())}" for d in series_dims) or name
+            drawn = ax.errorbar(ds[x].values, line.values, yerr=errors.isel(series=i).values, marker="o", ms=3,
+                                capsize=2, lw=1, label=text)
+            if per_series:
+                ax.plot(ds[x].values, th_lines.isel(series=i).values, "--", color=drawn[0].get_color(), lw=1.5)
+        if per_series:  # one legend entry for all the dashed theory lines
+            ax.plot([], [], "k--", label=th.attrs.get("long_name", theory) + " (dashed)")
+        elif th is not None:
+            ax.plot(ds[x].values, th.values, "k-", lw=2, label=th.attrs.get("long_name", theory))
         critical = ds[theory].attrs.get("alpha_c") if theory in ds.data_vars else ds.attrs.get("alpha_c")
         if critical is not None and x == "load":
             ax.axvline(float(critical), color="k", ls=":", lw=1, label=f"alpha_c = {float(critical):.4f} (theory)")
