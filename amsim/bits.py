@@ -39,3 +39,9 @@ def pack_bits(bits: np.ndarray) -> np.ndarray:
     padded = np.zeros((*bits.shape[:-1], -(-n // 64) * 64), dtype=np.uint8)
     padded[..., :n] = bits > 0
     return np.packbits(padded, axis=-1, bitorder="little").view(np.uint64)
+
+
+def unpack_bits(words: np.ndarray, n: int | None = None) -> np.ndarray:
+    """Inverse of :func:`pack_bits`: uint64 words (..., W) to 0/1 values (..., n) uint8 (default n = 64 W)."""
+    return np.unpackbits(np.ascontiguousarray(words, dtype="<u8").view(np.uint8), axis=-1, count=n,
+                         bitorder="little")

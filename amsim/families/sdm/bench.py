@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from amsim.bench import Workload
+from amsim.bits import unpack_bits
 from amsim.families.sdm.model import SparseDistributedMemory, flip_bits, random_bits
 
 BATCH = 256  # addresses per timed call at Kanerva's scale
@@ -63,8 +64,7 @@ def _classroom(n: int, m: int, t: int) -> Workload:
                                                tie="one", backend=b, random_state=7).initialize()
                     for b in ("cpu", "numpy")}
         items = random_bits(t, n, rng)
-        signed = 2.0 * np.unpackbits(memories["cpu"].addresses_.astype("<u8").view(np.uint8), axis=1,
-                                     count=n, bitorder="little").astype(np.float32) - 1.0
+        signed = 2.0 * unpack_bits(memories["cpu"].addresses_, n).astype(np.float32) - 1.0
         return {"memories": memories, "items": items, "cues": flip_bits(items, 0.1, rng), "signed": signed,
                 "radius": memories["cpu"].params.inclusive_radius}
 

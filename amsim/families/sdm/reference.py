@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from amsim.bits import pack_bits
+from amsim.bits import pack_bits, unpack_bits
 
 
 def _active_locations(active_row: np.ndarray) -> np.ndarray:
     """Indices of the set bits of one packed activation row, ascending."""
-    return np.flatnonzero(np.unpackbits(active_row.astype("<u8").view(np.uint8), bitorder="little"))
+    return np.flatnonzero(unpack_bits(active_row))
 
 
 def activate(addresses: np.ndarray, cues: np.ndarray, radius: int, active: np.ndarray) -> None:
