@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -23,6 +24,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason="slow: opt in with --runslow"))
         if "gpu" in item.keywords and not config.getoption("--rungpu"):
             item.add_marker(pytest.mark.skip(reason="needs a real GPU: opt in with --rungpu"))
+
+
+def run_under_cudasim(script: str) -> None:
+    """Run ``tests/<script>`` in a subprocess with ``NUMBA_ENABLE_CUDASIM=1`` (Numba reads it at import time, so
+    the rest of the suite runs without it) and assert it reports that every kernel matched the reference."""
+    pytest.importorskip("numba.cuda")
+    env = dict(os.environ, NUMBA_ENABLE_CUDASIM="1")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    proc = subprocess.run([sys.executable, str(ROOT / "tests" / script)], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=900)
+    assert proc.returncode == 0, f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
+    assert "all kernels match the reference" in proc.stdout
 
 
 @pytest.fixture(params=["numpy", "cpu"])

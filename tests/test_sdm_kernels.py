@@ -6,23 +6,14 @@ Symbols: N address bits, M locations, D data bits, B addresses per batch, r radi
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
+import naive_sdm
 import numpy as np
 import pytest
+from conftest import run_under_cudasim
 
 from amsim.bits import pack_bits
 from amsim.families.sdm import _cpu, reference
 
-try:
-    import naive_sdm
-except ImportError:  # tests/ imported as a package
-    from tests import naive_sdm
-
-ROOT = Path(__file__).resolve().parents[1]
 INT16 = (-(2**15), 2**15 - 1)
 INT32 = (-(2**31), 2**31 - 1)
 
@@ -182,10 +173,4 @@ def test_saturation_never_wraps(mod):
 
 
 def test_cuda_kernels_match_reference_under_simulator():
-    pytest.importorskip("numba.cuda")
-    env = dict(os.environ, NUMBA_ENABLE_CUDASIM="1")
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    proc = subprocess.run([sys.executable, str(ROOT / "tests" / "cudasim_sdm.py")], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
-    assert "all kernels match the reference" in proc.stdout
+    run_under_cudasim("cudasim_sdm.py")
