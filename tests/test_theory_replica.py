@@ -100,7 +100,35 @@ def test_shapes_and_validation():
     with pytest.raises(ValueError):
         rs_zero_temperature(-0.01)
     with pytest.raises(ValueError):
-        rs_finite_temperature(0.05, 0.0)
+        rs_finite_temperature(0.05, -0.1)
+
+
+def test_zero_temperature_points_take_the_exact_solution():
+    alpha = np.array([0.0, 0.05, 0.13, 0.2])
+    mixed = rs_finite_temperature(alpha, [0.0, 0.0, 0.0, 0.0])
+    zero = rs_zero_temperature_full(alpha)
+    for key in ("m", "r", "C"):
+        np.testing.assert_array_equal(mixed[key], zero[key])
+    np.testing.assert_array_equal(mixed["q"], [1.0, 1.0, 1.0, np.nan])
+
+
+@pytest.mark.parametrize(("alpha", "temperature"), [(0.05, 0.3), (0.1, 0.02), (0.13, 0.002), (0.0, 0.9)])
+def test_finite_temperature_solution_against_adaptive_quadrature(alpha, temperature):
+    # The RS equations evaluated with scipy's adaptive quadrature (independent of the module's fixed rules), down
+    # to T = 0.002 where the tanh is a step of width ~0.005 in z.
+    sol = rs_finite_temperature(alpha, temperature)
+    m, q, r, c = (float(sol[k]) for k in ("m", "q", "r", "C"))
+    beta, noise = 1 / temperature, np.sqrt(alpha * r)
+
+    def gauss(fn):
+        step = -m / noise if noise > 0 else 0.0
+        return quad(lambda z: np.exp(-(z**2) / 2) / np.sqrt(2 * np.pi) * fn(beta * (m + noise * z)), -12, 12,
+                    points=[step], limit=400, epsabs=1e-14)[0]
+
+    assert m == pytest.approx(gauss(np.tanh), abs=1e-10)
+    assert q == pytest.approx(gauss(lambda x: np.tanh(x) ** 2), abs=1e-10)
+    assert c == pytest.approx(beta * gauss(lambda x: 1 / np.cosh(np.clip(x, -300, 300)) ** 2), rel=1e-8)
+    assert r == pytest.approx(q / (1 - c) ** 2, rel=1e-10)
 
 
 @pytest.mark.parametrize("temperature", [0.3, 0.7, 0.95])
