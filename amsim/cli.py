@@ -7,6 +7,7 @@ status 2, without a traceback and without writing anything.
 from __future__ import annotations
 
 import difflib
+import inspect
 import re
 import sys
 from pathlib import Path
@@ -261,9 +262,18 @@ def theory(name: str | None, assignments: tuple[str, ...], out: Path | None) -> 
         if key not in th.inputs:
             raise ValidationError(f"theory {name}: unknown input {key!r} (got {key!r}; allowed: "
                                   + ", ".join(th.inputs) + ")")
+    required = [p.name for p in inspect.signature(th.fn).parameters.values() if p.default is p.empty]
+    missing = [k for k in required if k not in grids]
+    if missing:
+        raise ValidationError(f"theory {name}: missing input {missing[0]!r} (got {', '.join(grids) or 'none'}; "
+                              f"allowed: {missing[0]}=START:STOP:NUM or {missing[0]}=V1,V2,...)")
+    try:
+        ds = th.fn(**grids)
+    except ValueError as exc:  # a theory rejects a value (a negative temperature, ...)
+        message = str(exc)
+        raise ValidationError(message if message.startswith("theory") else f"theory {name}: {message}") from None
     out = out or Path("results") / f"theory-{name}.nc"
     check_writable(out)
-    ds = th.fn(**grids)
     save_dataset(ds, out)
     for key, value in ds.attrs.items():
         if isinstance(value, float):

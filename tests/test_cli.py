@@ -105,6 +105,8 @@ BAD_INPUTS = [
     (["plot", "nothing.nc"], "no such file"),
     (["theory", "hopfield-rs", "alpha=0.1"], "unknown input 'alpha'"),
     (["theory", "hopfield-rz"], "did you mean 'hopfield-rs'"),
+    (["theory", "hopfield-rs"], "missing input 'load'"),
+    (["theory", "hopfield-rs", "load=0.1", "temperature=-1"], "theory hopfield-rs:"),
 ]
 
 
