@@ -1,6 +1,7 @@
 """Brute-force oracles in plain Python loops: obviously correct, for tiny sizes only.
 
-Symbols: N neurons, P patterns; ``W`` Hebbian weight counts, ``s`` a ±1 state, ``h`` a local field.
+Symbols: N neurons, P patterns; ``W`` weights with ``w[i][j] = W_ij``, ``s`` a ±1 state, ``h`` a local field,
+``b`` a bias.
 """
 
 from __future__ import annotations
@@ -24,9 +25,15 @@ def hebbian_weights_naive(patterns):
     return w
 
 
-def field_naive(w, s, i):
-    """Local field h_i = sum_j W_ij s_j, an int."""
-    return sum(int(w[i][j]) * int(s[j]) for j in range(len(s)))
+def _py(x):
+    """A Python int or float (NumPy integers would wrap around in their own width)."""
+    return x.item() if hasattr(x, "item") else x
+
+
+def field_naive(w, s, i, bias=None):
+    """Local field h_i = sum_j W_ij s_j (+ b_i), with ``w[i][j] = W_ij``."""
+    h = sum(_py(w[i][j]) * int(s[j]) for j in range(len(s)))
+    return h + _py(bias[i]) if bias is not None else h
 
 
 def decide_naive(h, si):
@@ -38,31 +45,55 @@ def decide_naive(h, si):
     return int(si)
 
 
-def sync_step_naive(w, s):
+def sync_step_naive(w, s, bias=None):
     """One synchronous update: every neuron decides from the fields of the old state; returns a new list."""
-    return [decide_naive(field_naive(w, s, i), s[i]) for i in range(len(s))]
+    return [decide_naive(field_naive(w, s, i, bias), s[i]) for i in range(len(s))]
 
 
-def async_sweep_naive(w, s, order):
-    """One asynchronous sweep in ``order``, each field recomputed from scratch; returns (new list, flips)."""
+def shuffle_naive(words):
+    """Inside-out Fisher-Yates from 32-bit words: position k takes index j = (words[k] * (k + 1)) >> 32."""
+    order = [0] * len(words)
+    for k in range(len(words)):
+        j = (int(words[k]) * (k + 1)) >> 32
+        order[k] = order[j]
+        order[j] = k
+    return order
+
+
+def visit_naive(mode, si, h, beta, word, n):
+    """The spin after a visit: mode 0 zero temperature, 1 heat bath, 2 Metropolis, with u = word / 2**32."""
+    if mode == 0:
+        return decide_naive(h, si)
+    u = int(word) / 2**32
+    try:
+        if mode == 1:
+            return 1 if u < 1.0 / (1.0 + math.exp(-2.0 * beta * h / n)) else -1
+        return -si if u < math.exp(-2.0 * beta * (si * h) / n) else si
+    except OverflowError:  # exp overflows: heat bath p_up = 0; Metropolis always flips
+        return -1 if mode == 1 else -si
+
+
+def sweep_naive(w, s, order, words, beta, mode, bias=None):
+    """One sequential sweep in ``order``, each field recomputed from scratch; ``words[k]`` is used at position k
+    (ignored at zero temperature). Returns (new list, number of flips)."""
     s = [int(x) for x in s]
     flips = 0
-    for i in order:
-        new = decide_naive(field_naive(w, s, i), s[i])
-        if new != s[i]:
-            s[i] = new
-            flips += 1
+    for k, i in enumerate(order):
+        new = visit_naive(mode, s[i], field_naive(w, s, i, bias), beta, words[k] if mode else 0, float(len(s)))
+        flips += new != s[i]
+        s[i] = new
     return s, flips
 
 
-def energy_naive(w, s):
-    """Energy per neuron -(1 / (2 N^2)) sum_i sum_j W_ij s_i s_j, from the exact integer double sum."""
+def energy_naive(w, s, bias=None):
+    """Energy per neuron -(1 / N^2) (sum_ij W_ij s_i s_j / 2 + sum_i b_i s_i), from the exact double sum."""
     n = len(s)
     total = 0
     for i in range(n):
         for j in range(n):
-            total += int(w[i][j]) * int(s[i]) * int(s[j])
-    return -total / (2 * n * n)
+            total += _py(w[i][j]) * int(s[i]) * int(s[j])
+    linear = sum(_py(bias[i]) * int(s[i]) for i in range(n)) if bias is not None else 0
+    return -(total / 2 + linear) / (n * n)
 
 
 def overlap_naive(pattern, s):
@@ -71,17 +102,44 @@ def overlap_naive(pattern, s):
     return sum(int(pattern[i]) * int(s[i]) for i in range(n)) / n
 
 
-def glauber_sweep_naive(w, s, order, uniforms, beta):
-    """One heat-bath sweep in ``order``, each field recomputed from scratch; ``uniforms[k]`` is used at position k.
+def fixed_point_naive(w, s, bias=None):
+    """No neuron's field opposes its spin (a zero field keeps it)."""
+    return all(field_naive(w, s, i, bias) * int(s[i]) >= 0 for i in range(len(s)))
 
-    Neuron i becomes +1 when uniforms[k] < 1 / (1 + exp(-2 beta h_i / N)), else -1; returns a new list.
-    """
-    s = [int(x) for x in s]
-    n = float(len(s))
-    for k, i in enumerate(order):
-        try:
-            p_up = 1.0 / (1.0 + math.exp(-2.0 * beta * field_naive(w, s, i) / n))
-        except OverflowError:  # exp overflows: p_up is 0
-            p_up = 0.0
-        s[i] = 1 if uniforms[k] < p_up else -1
-    return s
+
+def storkey_naive(patterns):
+    """Storkey's rule, literally (Storkey 1997): w_ij += (xi_i xi_j - xi_i h_ji - h_ij xi_j) / N with
+    h_ij = sum_{k != i, j} w_ik xi_k, pattern by pattern from w = 0; returns W = N w (the rule's own diagonal)."""
+    n = len(patterns[0])
+    w = [[0.0] * n for _ in range(n)]
+    for xi in patterns:
+        x = [int(v) for v in xi]
+
+        def local(i, j, w=w, x=x):
+            return sum(w[i][k] * x[k] for k in range(n) if k != i and k != j)
+
+        h = [[local(i, j) for j in range(n)] for i in range(n)]
+        w = [[w[i][j] + (x[i] * x[j] - x[i] * h[j][i] - h[i][j] * x[j]) / n for j in range(n)] for i in range(n)]
+    return [[n * v for v in row] for row in w]
+
+
+def covariance_naive(patterns, activity):
+    """W_ij = sum_mu (V_i - a)(V_j - a) / (a (1 - a)) with V = (xi + 1) / 2 (the rule's own diagonal)."""
+    n = len(patterns[0])
+    v = [[(int(x) + 1) / 2 - activity for x in xi] for xi in patterns]
+    return [[sum(c[i] * c[j] for c in v) / (activity * (1 - activity)) for j in range(n)] for i in range(n)]
+
+
+def projection_naive(patterns):
+    """W = N times the orthogonal projector onto the span of the patterns, from Gram-Schmidt (with diagonal)."""
+    n = len(patterns[0])
+    basis = []
+    for xi in patterns:
+        v = [float(x) for x in xi]
+        for e in basis:
+            dot = sum(a * b for a, b in zip(v, e, strict=True))
+            v = [a - dot * b for a, b in zip(v, e, strict=True)]
+        norm = math.sqrt(sum(a * a for a in v))
+        if norm > 1e-9:
+            basis.append([a / norm for a in v])
+    return [[n * sum(e[i] * e[j] for e in basis) for j in range(n)] for i in range(n)]

@@ -55,7 +55,8 @@ def test_hopfield_and_sdm_kernels_are_collected():
 @pytest.mark.parametrize("family", sorted(CUDA_MODULES))
 def test_every_kernel_is_listed(family):
     module = CUDA_MODULES[family]
-    jitted = {name for name, obj in vars(module).items() if isinstance(obj, CUDADispatcher)}
+    jitted = {name for name, obj in vars(module).items()  # device functions compile inside the kernels' PTX
+              if isinstance(obj, CUDADispatcher) and not obj.targetoptions.get("device")}
     listed = {kernel.py_func.__name__ for kernel, _ in module.PTX_KERNELS}
     assert jitted, "no @cuda.jit kernels found"
     assert jitted == listed, f"kernels missing from PTX_KERNELS: {sorted(jitted - listed)}"

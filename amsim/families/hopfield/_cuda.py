@@ -4,28 +4,32 @@ The public functions are host functions with the reference's names and arguments
 copy them to the GPU, launch the private ``@cuda.jit`` kernels below and copy the results back into the
 caller's arrays. Nothing is validated. The number of threads per block is read from
 ``amsim.backends.CUDA_THREADS_PER_BLOCK`` at call time (at most 1024, the CUDA limit and the size of the
-shared reduction buffers). Every kernel is listed with its signature in :data:`PTX_KERNELS`.
+shared reduction buffers). Every kernel is listed with the signatures it is launched with in :data:`PTX_KERNELS`.
 
 Symbols
 -------
 N  number of neurons
-P  number of stored patterns
+P  number of stored patterns (P' >= P columns of the zero-padded transposed patterns)
 B  batch of independent states (cues)
-S  number of sweeps (second axis of ``orders`` and ``uniforms``)
-W  Hebbian weight counts (N, N) int32, symmetric with zero diagonal; couplings ``J = W / N``
-h  integer local field ``h_i = sum_j W_ij s_j``
+S  number of sweeps
+K  uint64 words per packed neuron row, ``ceil(N / 64)``; Q words per packed pattern row, ``ceil(P / 64)``
+W  weights in the outgoing layout ``weights[j, i] = W_ij``; couplings ``J = W / N``
+b  bias (N,) added to every field
+h  local field ``h_i = sum_j W_ij s_j + b_i``: int32 for integer weights, float64 for float weights
+m  overlap counts ``m_mu = sum_i xi_i^mu s_i``
+o  the self-coupling offset ``W_ii - P`` of a Hebbian network held as patterns: ``h = Xi^T m + o s``
 
-Parallelism: over the batch axis B (grid rows or blocks), and within one state over the neurons i whose
-fields are independent (synchronous fields, field updates after a flip). Asynchronous and Glauber dynamics
-stay sequential inside a state: one block per state visits the neurons in order, every thread takes the
-same decision from the same values, and the threads then update disjoint strided slices of the fields.
+Parallelism: over the batch axis B (grid rows or blocks), and within one state over the neurons i (or patterns
+mu) whose fields (or counts) are independent. Sequential dynamics stay sequential inside a state: one block per
+state visits the neurons in order, every thread takes the same decision from the same values (or reads it from
+shared memory), and the threads then update disjoint strided slices of the fields or counts. Synchronous steps
+run on the host, one launch per phase, and run to ``max_steps`` in a 2-cycle as the reference does.
 
-``W`` must be symmetric (Hebbian counts are): fields are read as ``sum_j W[j, i] s_j`` so that consecutive
-threads (consecutive i) read consecutive addresses, and a flip of spin i adds the row ``W[i]``.
-
-Kernels are compiled without fast-math: division is IEEE and ``exp`` is libdevice's ``exp``, which can differ
-from the CPU's libm ``exp`` in the last bit, so on a real GPU a Glauber spin may (with probability ~1e-16 per
-visit) differ from the reference; the ±1 dynamics, energies and overlaps are exact integer computations.
+Exactness: integer fields are exact, float64 weights lie on the grid of :func:`~amsim.families.hopfield.rules.
+on_grid` (every sum exact in any order), and the energy and trace sums are exact in float64 for the same reason.
+Kernels are compiled without fast-math: division is IEEE and ``exp`` is libdevice's, which can differ from the
+CPU's libm ``exp`` in the last bit, so on a real GPU a Glauber or Metropolis spin may (with probability ~1e-16 per
+visit) differ from the reference; the zero-temperature dynamics, energies and overlaps are exact.
 """
 
 from __future__ import annotations
@@ -33,11 +37,13 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import cuda, int32, int64, types
+from numba import cuda, float64, int32, int64, types, uint64
 
 from amsim import backends
+from amsim.bits import pack_bits
 
 _MAX_GRID_Y = 65535  # CUDA's largest grid y dimension; kernels stride over the rest
+_REDUCE = 1024  # shared reduction buffers: one slot per thread of the largest block
 
 
 def _tpb() -> int:
@@ -46,7 +52,88 @@ def _tpb() -> int:
 
 
 # --------------------------------------------------------------------------------------------------------------
-# Kernels
+# Device functions: inlined into the kernels (``inline="always"``), so each kernel compiles to PTX on its own,
+# without a driver (a separately compiled device function asks the current GPU for its compute capability).
+# --------------------------------------------------------------------------------------------------------------
+
+
+@cuda.jit(device=True, inline="always")
+def _shuffle(order, bits):
+    """Inside-out Fisher-Yates into ``order`` from uint32 ``bits`` (see the reference); one thread runs it."""
+    order[0] = 0
+    for k in range(1, order.shape[0]):
+        j = (uint64(bits[k]) * uint64(k + 1)) >> uint64(32)
+        order[k] = order[j]
+        order[j] = k
+
+
+@cuda.jit(device=True, inline="always")
+def _new_spin(mode, s, h, beta, r, nf):
+    """The spin after a visit: mode 0 zero temperature, 1 Glauber, 2 Metropolis (``u = r 2**-32``)."""
+    if mode == 0:
+        return -s if s * h < 0 else s
+    u = float64(r) * 2.3283064365386963e-10
+    if mode == 1:
+        return int32(1) if u < 1.0 / (1.0 + math.exp(-2.0 * beta * float64(h) / nf)) else int32(-1)
+    return -s if u < math.exp(-2.0 * beta * (float64(s) * float64(h)) / nf) else s
+
+
+@cuda.jit(device=True, inline="always")
+def _block_sum(partial, value):
+    """Sum ``value`` (float64) over the block: every thread gets the total (two barriers)."""
+    tid = cuda.threadIdx.x
+    partial[tid] = value
+    cuda.syncthreads()
+    total = 0.0
+    for k in range(cuda.blockDim.x):
+        total += partial[k]
+    cuda.syncthreads()  # partial is reused
+    return total
+
+
+@cuda.jit(device=True, inline="always")
+def _write_trace(trace_energy, trace_overlap, b, t, quad, overlap, nf):
+    """Thread 0 writes the energy ``-quad / (2 N^2)`` and ``overlap`` into sweeps t .. S-1 of state b."""
+    if cuda.threadIdx.x == 0:
+        e = -quad / (2.0 * nf * nf)
+        for u in range(t, trace_energy.shape[1]):
+            trace_energy[b, u] = e
+            trace_overlap[b, u] = overlap
+
+
+@cuda.jit(device=True, inline="always")
+def _readout_sum(readout, states, b):
+    """This thread's share of ``sum_i readout[b, i] s_bi``."""
+    acc = 0.0
+    for i in range(cuda.threadIdx.x, states.shape[1], cuda.blockDim.x):
+        acc += readout[b, i] * float64(states[b, i])
+    return acc
+
+
+@cuda.jit(device=True, inline="always")
+def _dense_trace(partial, states, fields, bias, readout, trace_energy, trace_overlap, b, t, nf):
+    """Trace entry of a dense-engine state (every thread of its block calls it)."""
+    quad = 0.0
+    for i in range(cuda.threadIdx.x, states.shape[1], cuda.blockDim.x):
+        quad += float64(states[b, i]) * (float64(fields[b, i]) + float64(bias[i]))
+    quad = _block_sum(partial, quad)
+    overlap = _block_sum(partial, _readout_sum(readout, states, b))
+    _write_trace(trace_energy, trace_overlap, b, t, quad, overlap, nf)
+
+
+@cuda.jit(device=True, inline="always")
+def _counts_trace(partial, states, counts, offset, readout, trace_energy, trace_overlap, b, t, nf):
+    """Trace entry of a pattern- or bit-engine state: ``quad = sum_mu m_mu^2 + o N``."""
+    quad = 0.0
+    for mu in range(cuda.threadIdx.x, counts.shape[1], cuda.blockDim.x):
+        quad += float64(counts[b, mu]) * float64(counts[b, mu])
+    quad = _block_sum(partial, quad) + float64(offset) * nf
+    overlap = _block_sum(partial, _readout_sum(readout, states, b))
+    _write_trace(trace_energy, trace_overlap, b, t, quad, overlap, nf)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Kernels shared by the engines
 # --------------------------------------------------------------------------------------------------------------
 
 
@@ -66,122 +153,103 @@ def _hebbian_kernel(patterns, weights):
 
 
 @cuda.jit
-def _fields_kernel(weights, states, fields):
-    """Thread (b, i) writes ``fields[b, i] = sum_j W[j, i] s_bj``; grid (ceil(N / T), rows of states)."""
-    n_states = states.shape[0]
+def _fields_kernel(weights, bias, states, active, fields):
+    """Thread (b, i) of an active state writes ``fields[b, i] = b_i + sum_j W[j, i] s_bj`` (coalesced over i)."""
     n = states.shape[1]
     i = cuda.blockIdx.x * cuda.blockDim.x + cuda.threadIdx.x
-    for b in range(cuda.blockIdx.y, n_states, cuda.gridDim.y):  # each (b, i) is written by exactly one thread
-        if i < n:
-            h = int64(0)
+    for b in range(cuda.blockIdx.y, states.shape[0], cuda.gridDim.y):  # each (b, i) written by one thread
+        if i < n and active[b] != 0:
+            h = bias[i]
             for j in range(n):
-                h += int64(weights[j, i]) * int64(states[b, j])  # W[j, i] == W[i, j], coalesced over i
-            fields[b, i] = int32(h)
+                h += weights[j, i] * states[b, j]
+            fields[b, i] = h
 
 
 @cuda.jit
-def _sync_step_kernel(weights, current, following, active, changed):
-    """One synchronous update of the active states: ``following = decide(W current, current)``.
+def _decide_kernel(fields, current, following, active, changed):
+    """One synchronous update of the active states: ``following = decide(fields, current)``.
 
-    Thread (b, i) reads only ``current`` and writes only ``following[b, i]``, so all neurons see the fields of
-    the same old state. ``changed[b]`` is set to 1 by every thread whose spin changes; they all store the
-    same value, so the concurrent writes are benign.
+    Thread (b, i) reads only row b of ``fields`` and ``current`` and writes only ``following[b, i]``.
+    ``changed[b]`` is set to 1 by every thread whose spin changes; they all store the same value (benign).
     """
-    n_states = current.shape[0]
     n = current.shape[1]
     i = cuda.blockIdx.x * cuda.blockDim.x + cuda.threadIdx.x
-    for b in range(cuda.blockIdx.y, n_states, cuda.gridDim.y):
-        if active[b] != 0 and i < n:
-            h = int64(0)
-            for j in range(n):
-                h += int64(weights[j, i]) * int64(current[b, j])
+    for b in range(cuda.blockIdx.y, current.shape[0], cuda.gridDim.y):
+        if i < n and active[b] != 0:
             s = current[b, i]
-            new = s  # a zero field keeps the spin
-            if h > 0:
-                new = 1
-            elif h < 0:
-                new = -1
-            following[b, i] = new
-            if new != s:
+            new = s
+            if fields[b, i] * s < 0:  # the field opposes the spin (a zero field keeps it)
+                new = -s
                 changed[b] = 1
+            following[b, i] = new
 
 
 @cuda.jit
-def _sync_finish_kernel(active, changed, steps, converged, moving):
-    """Thread b books the step of state b: count it if it changed, else mark it converged and inactive.
+def _finish_kernel(active, changed, steps, converged, moved, moving):
+    """Thread b books the step of state b: count it if it changed (``moved``), else mark it converged.
 
     ``moving[0]`` is set to 1 by every state still changing (same value: benign).
     """
     b = cuda.grid(1)
-    if b < active.shape[0] and active[b] != 0:
-        if changed[b] != 0:
-            steps[b] += 1
-            moving[0] = 1
-        else:
-            converged[b] = True
-            active[b] = 0
+    if b < active.shape[0]:
+        moved[b] = 0
+        if active[b] != 0:
+            if changed[b] != 0:
+                steps[b] += 1
+                moved[b] = 1
+                moving[0] = 1
+            else:
+                converged[b] = True
+                active[b] = 0
         changed[b] = 0
 
 
 @cuda.jit
-def _async_kernel(weights, states, fields, orders, steps, converged):
-    """Asynchronous sweeps, one block per state (striding over the batch).
-
-    For each visited neuron i every thread reads ``h_i`` and ``s_i`` and takes the same decision. On a flip:
-    a barrier (all reads done), thread 0 writes ``s_i`` while each thread adds ``2 s_i W[i, j]`` to its own
-    strided slice ``j = tid, tid + T, ...`` of the fields, and a second barrier before the next read.
-    Visits without a flip write nothing and need no barrier; the decisions, hence the barriers, are the same
-    in every thread, so every thread reaches every barrier.
-    """
-    n = states.shape[1]
-    n_sweeps = orders.shape[1]
-    tid = cuda.threadIdx.x
-    nt = cuda.blockDim.x
-    for b in range(cuda.blockIdx.x, states.shape[0], cuda.gridDim.x):  # one block owns state b
-        moved = int32(0)
-        done = False
-        for t in range(n_sweeps):
-            flips = int32(0)
-            for k in range(n):
-                i = orders[b, t, k]
-                s = int32(states[b, i])
-                if int64(fields[b, i]) * s < 0:  # the field opposes the spin: it flips (h == 0 keeps it)
-                    cuda.syncthreads()
-                    if tid == 0:
-                        states[b, i] = -s
-                    d = int32(-2 * s)
-                    for j in range(tid, n, nt):
-                        fields[b, j] += d * weights[i, j]  # row i == column i of the symmetric W
-                    cuda.syncthreads()
-                    flips += 1
-            if flips == 0:
-                done = True
-                break
-            moved += 1
-        if tid == 0:
-            steps[b] = moved
-            converged[b] = done
-        cuda.syncthreads()  # the next state of this block starts from a clean slate
+def _dense_trace_kernel(states, fields, bias, readout, moved, t, trace_energy, trace_overlap):
+    """Block b records the trace entry of state b at step t when it moved."""
+    partial = cuda.shared.array(_REDUCE, float64)
+    nf = float64(states.shape[1])
+    for b in range(cuda.blockIdx.x, states.shape[0], cuda.gridDim.x):
+        if moved[b] != 0:  # the same in every thread: all reach the barriers
+            _dense_trace(partial, states, fields, bias, readout, trace_energy, trace_overlap, b, t, nf)
 
 
 @cuda.jit
-def _glauber_kernel(weights, states, fields, orders, uniforms, beta):
-    """Glauber sweeps, one block per state, with the same barrier scheme as :func:`_async_kernel`.
+def _sweeps_kernel(weights, bias, states, fields, order_bits, uniform_bits, betas, mode, shuffled, steps,
+                   converged, readout, trace_energy, trace_overlap, tracing, orders):
+    """Sequential sweeps, one block per state (striding over the batch).
 
-    Every thread computes the same ``p_up = 1.0 / (1.0 + exp(-2.0 * beta * h_i / n))`` from the same values.
+    Thread 0 draws the sweep's order into ``orders[b]``. For each visited neuron every thread computes the same
+    decision from the same values. On a flip: a barrier (all reads done), thread 0 writes the spin while each
+    thread adds ``2 s_i W[i, j]`` to its own strided slice ``j = tid, tid + T, ...`` of the fields, and a second
+    barrier before the next read. The decisions, hence the barriers, are the same in every thread.
     """
+    partial = cuda.shared.array(_REDUCE, float64)
     n = states.shape[1]
-    nf = float(n)
-    n_sweeps = orders.shape[1]
+    nf = float64(n)
     tid = cuda.threadIdx.x
     nt = cuda.blockDim.x
-    for b in range(cuda.blockIdx.x, states.shape[0], cuda.gridDim.x):
-        for t in range(n_sweeps):
+    for b in range(cuda.blockIdx.x, states.shape[0], cuda.gridDim.x):  # one block owns state b
+        order = orders[b]
+        moved = int32(0)
+        done = False
+        if tracing:
+            _dense_trace(partial, states, fields, bias, readout, trace_energy, trace_overlap, b, 0, nf)
+        for t in range(betas.shape[0]):
+            cuda.syncthreads()  # every thread is done with the previous order
+            if tid == 0:
+                if shuffled:
+                    _shuffle(order, order_bits[b, t])
+                else:
+                    for k in range(n):
+                        order[k] = k
+            cuda.syncthreads()
+            flips = int32(0)
             for k in range(n):
-                i = orders[b, t, k]
+                i = order[k]
                 s = int32(states[b, i])
-                p_up = 1.0 / (1.0 + math.exp(-2.0 * beta * float(fields[b, i]) / nf))
-                new = int32(1) if uniforms[b, t, k] < p_up else int32(-1)
+                r = uniform_bits[b, t, k] if mode != 0 else uint64(0)
+                new = _new_spin(mode, s, fields[b, i], betas[t], r, nf)
                 if new != s:
                     cuda.syncthreads()
                     if tid == 0:
@@ -190,35 +258,37 @@ def _glauber_kernel(weights, states, fields, orders, uniforms, beta):
                     for j in range(tid, n, nt):
                         fields[b, j] += d * weights[i, j]
                     cuda.syncthreads()
-        cuda.syncthreads()
+                    flips += 1
+            if mode == 0 and flips == 0:
+                done = True
+                break
+            moved += 1
+            if tracing:
+                _dense_trace(partial, states, fields, bias, readout, trace_energy, trace_overlap, b, t, nf)
+        if tid == 0:
+            steps[b] = moved
+            converged[b] = done
+        cuda.syncthreads()  # the next state of this block starts from a clean slate
 
 
 @cuda.jit
-def _energy_kernel(states, fields, out):
-    """Block b sums ``s_b . h_b`` exactly in int64 (per-thread partial sums, then thread 0 adds them up)."""
-    partial = cuda.shared.array(1024, int64)  # 1024: the largest CUDA block
-    n = states.shape[1]
-    nf = float(n)
-    tid = cuda.threadIdx.x
-    nt = cuda.blockDim.x
+def _energy_kernel(states, fields, bias, out):
+    """Block b sums ``s_b . (h_b + b)`` (exact in float64), then thread 0 writes the energy per neuron."""
+    partial = cuda.shared.array(_REDUCE, float64)
+    nf = float64(states.shape[1])
     for b in range(cuda.blockIdx.x, states.shape[0], cuda.gridDim.x):
-        acc = int64(0)
-        for i in range(tid, n, nt):
-            acc += int64(fields[b, i]) * int64(states[b, i])
-        partial[tid] = acc
-        cuda.syncthreads()
-        if tid == 0:
-            quad = int64(0)
-            for k in range(nt):
-                quad += partial[k]
-            out[b] = -float(quad) / (2.0 * nf * nf)
-        cuda.syncthreads()  # partial is reused for the next state
+        quad = 0.0
+        for i in range(cuda.threadIdx.x, states.shape[1], cuda.blockDim.x):
+            quad += float64(states[b, i]) * (float64(fields[b, i]) + float64(bias[i]))
+        quad = _block_sum(partial, quad)
+        if cuda.threadIdx.x == 0:
+            out[b] = -quad / (2.0 * nf * nf)
 
 
 @cuda.jit
 def _overlaps_kernel(patterns, states, out):
     """Block (b, mu) sums ``s_b . xi^mu`` exactly (coalesced over i), then thread 0 divides by N."""
-    partial = cuda.shared.array(1024, int64)  # 1024: the largest CUDA block
+    partial = cuda.shared.array(_REDUCE, int64)
     n_patterns = patterns.shape[0]
     n = states.shape[1]
     nf = float(n)
@@ -240,25 +310,209 @@ def _overlaps_kernel(patterns, states, out):
         cuda.syncthreads()
 
 
-_I8_2 = types.Array(types.int8, 2, "C")
-_I32_1 = types.Array(types.int32, 1, "C")
-_I32_2 = types.Array(types.int32, 2, "C")
-_I32_3 = types.Array(types.int32, 3, "C")
-_F64_1 = types.Array(types.float64, 1, "C")
-_F64_2 = types.Array(types.float64, 2, "C")
-_F64_3 = types.Array(types.float64, 3, "C")
-_B_1 = types.Array(types.boolean, 1, "C")
+@cuda.jit
+def _pack_kernel(states, active, packed):
+    """Thread (b, w) packs spins 64 w .. 64 w + 63 of an active state b into ``packed[b, w]`` (+1: a set bit)."""
+    n = states.shape[1]
+    w = cuda.blockIdx.x * cuda.blockDim.x + cuda.threadIdx.x
+    for b in range(cuda.blockIdx.y, states.shape[0], cuda.gridDim.y):
+        if w < packed.shape[1] and active[b] != 0:
+            word = uint64(0)
+            for k in range(min(64, n - 64 * w)):
+                if states[b, 64 * w + k] > 0:
+                    word |= uint64(1) << uint64(k)
+            packed[b, w] = word
 
-#: Every ``@cuda.jit`` kernel of this module with the signature the host functions launch it with.
+
+@cuda.jit
+def _counts_kernel(bits_n, packed, active, n, counts):
+    """Thread (b, mu) of an active state writes ``counts[b, mu] = N - 2 popcount(xi^mu XOR s_b)``."""
+    mu = cuda.blockIdx.x * cuda.blockDim.x + cuda.threadIdx.x
+    for b in range(cuda.blockIdx.y, packed.shape[0], cuda.gridDim.y):
+        if mu < bits_n.shape[0] and active[b] != 0:
+            c = int32(0)
+            for w in range(packed.shape[1]):
+                c += int32(cuda.popc(bits_n[mu, w] ^ packed[b, w]))
+            counts[b, mu] = n - 2 * c
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Pattern and bit engines
+# --------------------------------------------------------------------------------------------------------------
+
+
+@cuda.jit
+def _pattern_fields_kernel(patterns_t, offset, states, counts, active, fields):
+    """Thread (b, i) of an active state writes ``fields[b, i] = xi_i . m_b + o s_bi``."""
+    n = states.shape[1]
+    i = cuda.blockIdx.x * cuda.blockDim.x + cuda.threadIdx.x
+    for b in range(cuda.blockIdx.y, states.shape[0], cuda.gridDim.y):
+        if i < n and active[b] != 0:
+            h = int64(offset) * int64(states[b, i])
+            for mu in range(patterns_t.shape[1]):
+                h += int64(patterns_t[i, mu]) * int64(counts[b, mu])
+            fields[b, i] = h
+
+
+@cuda.jit
+def _pattern_counts_kernel(patterns_t, states, active, counts):
+    """Thread (b, mu) of an active state writes ``counts[b, mu] = sum_i xi_i^mu s_bi`` (coalesced over mu)."""
+    mu = cuda.blockIdx.x * cuda.blockDim.x + cuda.threadIdx.x
+    for b in range(cuda.blockIdx.y, states.shape[0], cuda.gridDim.y):
+        if mu < counts.shape[1] and active[b] != 0:
+            m = int64(0)
+            for i in range(states.shape[1]):
+                m += int64(patterns_t[i, mu]) * int64(states[b, i])
+            counts[b, mu] = m
+
+
+@cuda.jit
+def _bit_fields_kernel(bits_p, offset, states, counts, active, fields):
+    """Thread (b, i) of an active state writes ``fields[b, i] = sum_mu xi_i^mu m_mu + o s_bi`` from the bits."""
+    n = states.shape[1]
+    i = cuda.blockIdx.x * cuda.blockDim.x + cuda.threadIdx.x
+    for b in range(cuda.blockIdx.y, states.shape[0], cuda.gridDim.y):
+        if i < n and active[b] != 0:
+            h = int64(offset) * int64(states[b, i])
+            for mu in range(counts.shape[1]):
+                m = int64(counts[b, mu])
+                h += m if (bits_p[i, mu >> 6] >> uint64(mu & 63)) & uint64(1) else -m
+            fields[b, i] = h
+
+
+@cuda.jit
+def _counts_trace_kernel(states, counts, offset, readout, moved, t, trace_energy, trace_overlap):
+    """Block b records the trace entry of state b at step t when it moved."""
+    partial = cuda.shared.array(_REDUCE, float64)
+    nf = float64(states.shape[1])
+    for b in range(cuda.blockIdx.x, states.shape[0], cuda.gridDim.x):
+        if moved[b] != 0:
+            _counts_trace(partial, states, counts, offset, readout, trace_energy, trace_overlap, b, t, nf)
+
+
+@cuda.jit
+def _count_sweeps_kernel(patterns_t, bits_p, use_bits, offset, states, counts, order_bits, uniform_bits, betas,
+                         mode, shuffled, steps, converged, readout, trace_energy, trace_overlap, tracing, orders):
+    """Sequential sweeps of the pattern (``use_bits == 0``, ``patterns_t``) or bit engine (``bits_p``), one block
+    per state: the threads sum the field over strided slices of the patterns, thread 0 decides and shares the
+    decision, and on a flip each thread updates its slice of the counts."""
+    partial = cuda.shared.array(_REDUCE, float64)
+    decision = cuda.shared.array(1, int32)
+    n = states.shape[1]
+    nf = float64(n)
+    n_counts = counts.shape[1]
+    tid = cuda.threadIdx.x
+    nt = cuda.blockDim.x
+    for b in range(cuda.blockIdx.x, states.shape[0], cuda.gridDim.x):
+        order = orders[b]
+        moved = int32(0)
+        done = False
+        if tracing:
+            _counts_trace(partial, states, counts, offset, readout, trace_energy, trace_overlap, b, 0, nf)
+        for t in range(betas.shape[0]):
+            if tid == 0:
+                if shuffled:
+                    _shuffle(order, order_bits[b, t])
+                else:
+                    for k in range(n):
+                        order[k] = k
+            cuda.syncthreads()
+            flips = int32(0)
+            for k in range(n):
+                i = order[k]
+                acc = int64(0)
+                for mu in range(tid, n_counts, nt):
+                    m = int64(counts[b, mu])
+                    if use_bits:
+                        acc += m if (bits_p[i, mu >> 6] >> uint64(mu & 63)) & uint64(1) else -m
+                    else:
+                        acc += int64(patterns_t[i, mu]) * m
+                h = int64(_block_sum(partial, float64(acc)))  # exact: |h| < 2**31
+                s = int32(states[b, i])
+                if tid == 0:
+                    r = uniform_bits[b, t, k] if mode != 0 else uint64(0)
+                    decision[0] = _new_spin(mode, s, h + int64(offset) * s, betas[t], r, nf)
+                cuda.syncthreads()
+                new = decision[0]
+                if new != s:
+                    d = int64(2 * new)
+                    for mu in range(tid, n_counts, nt):
+                        if use_bits:
+                            x = int64(1) if (bits_p[i, mu >> 6] >> uint64(mu & 63)) & uint64(1) else int64(-1)
+                        else:
+                            x = int64(patterns_t[i, mu])
+                        counts[b, mu] += d * x
+                    if tid == 0:
+                        states[b, i] = new
+                    flips += 1
+                cuda.syncthreads()
+            if mode == 0 and flips == 0:
+                done = True
+                break
+            moved += 1
+            if tracing:
+                _counts_trace(partial, states, counts, offset, readout, trace_energy, trace_overlap, b, t, nf)
+        if tid == 0:
+            steps[b] = moved
+            converged[b] = done
+        cuda.syncthreads()
+
+
+@cuda.jit
+def _stability_kernel(patterns, c, off, stable):
+    """Block mu checks stored pattern mu: unstable when some ``xi_i^mu sum_nu C[mu, nu] xi_i^nu + off < 0``."""
+    flag = cuda.shared.array(1, int32)
+    n_patterns = patterns.shape[0]
+    for mu in range(cuda.blockIdx.x, n_patterns, cuda.gridDim.x):
+        if cuda.threadIdx.x == 0:
+            flag[0] = 0
+        cuda.syncthreads()
+        for i in range(cuda.threadIdx.x, patterns.shape[1], cuda.blockDim.x):
+            h = int64(0)
+            for nu in range(n_patterns):
+                h += int64(c[nu, mu]) * int64(patterns[nu, i])
+            if int64(patterns[mu, i]) * h + off < 0:
+                flag[0] = 1  # every writer stores the same value (benign)
+        cuda.syncthreads()
+        if cuda.threadIdx.x == 0:
+            stable[mu] = flag[0] == 0
+        cuda.syncthreads()
+
+
+def _a(dtype, ndim):
+    return types.Array(dtype, ndim, "C")
+
+
+_I8_1, _I8_2 = _a(types.int8, 1), _a(types.int8, 2)
+_I16_2, _I32_1, _I32_2, _I32_3 = _a(types.int16, 2), _a(types.int32, 1), _a(types.int32, 2), _a(types.int32, 3)
+_U32_3, _U64_2 = _a(types.uint32, 3), _a(types.uint64, 2)
+_F64_1, _F64_2 = _a(types.float64, 1), _a(types.float64, 2)
+_B_1 = _a(types.boolean, 1)
+_WEIGHTS = [(_a(types.int8, 2), _I32_1, _I32_2), (_a(types.int16, 2), _I32_1, _I32_2),
+            (_I32_2, _I32_1, _I32_2), (_F64_2, _F64_1, _F64_2)]  # (weights, bias, fields) dtypes of the engines
+_COUNTS = [_I16_2, _I32_2]
+_I64, _F64, _B = types.int64, types.float64, types.boolean
+
+#: Every ``@cuda.jit`` kernel of this module with each signature the host functions launch it with.
 PTX_KERNELS = [
-    (_hebbian_kernel, (_I8_2, _I32_2)),
-    (_fields_kernel, (_I32_2, _I8_2, _I32_2)),
-    (_sync_step_kernel, (_I32_2, _I8_2, _I8_2, _I32_1, _I32_1)),
-    (_sync_finish_kernel, (_I32_1, _I32_1, _I32_1, _B_1, _I32_1)),
-    (_async_kernel, (_I32_2, _I8_2, _I32_2, _I32_3, _I32_1, _B_1)),
-    (_glauber_kernel, (_I32_2, _I8_2, _I32_2, _I32_3, _F64_3, types.float64)),
-    (_energy_kernel, (_I8_2, _I32_2, _F64_1)),
+    *[(_hebbian_kernel, (_I8_2, w)) for w, _, _ in _WEIGHTS[:3]],
+    *[(_fields_kernel, (w, bias, _I8_2, _I32_1, f)) for w, bias, f in _WEIGHTS],
+    *[(_decide_kernel, (f, _I8_2, _I8_2, _I32_1, _I32_1)) for f in (_I32_2, _F64_2)],
+    (_finish_kernel, (_I32_1, _I32_1, _I32_1, _B_1, _I32_1, _I32_1)),
+    *[(_dense_trace_kernel, (_I8_2, f, bias, _F64_2, _I32_1, _I64, _F64_2, _F64_2)) for _, bias, f in _WEIGHTS[2:]],
+    *[(_sweeps_kernel, (w, bias, _I8_2, f, _U32_3, _U32_3, _F64_1, _I64, _B, _I32_1, _B_1, _F64_2, _F64_2, _F64_2,
+                        _B, _I32_2)) for w, bias, f in _WEIGHTS],
+    *[(_energy_kernel, (_I8_2, f, bias, _F64_1)) for _, bias, f in _WEIGHTS[2:]],
     (_overlaps_kernel, (_I8_2, _I8_2, _F64_2)),
+    (_pack_kernel, (_I8_2, _I32_1, _U64_2)),
+    *[(_counts_kernel, (_U64_2, _U64_2, _I32_1, _I64, c)) for c in _COUNTS],
+    *[(_pattern_fields_kernel, (_I16_2, _I64, _I8_2, c, _I32_1, _I32_2)) for c in _COUNTS],
+    *[(_pattern_counts_kernel, (_I16_2, _I8_2, _I32_1, c)) for c in _COUNTS],
+    (_bit_fields_kernel, (_U64_2, _I64, _I8_2, _I32_2, _I32_1, _I32_2)),
+    *[(_counts_trace_kernel, (_I8_2, c, _I64, _F64_2, _I32_1, _I64, _F64_2, _F64_2)) for c in _COUNTS],
+    *[(_count_sweeps_kernel, (_I16_2, _U64_2, _B, _I64, _I8_2, c, _U32_3, _U32_3, _F64_1, _I64, _B, _I32_1, _B_1,
+                              _F64_2, _F64_2, _F64_2, _B, _I32_2)) for c in _COUNTS],
+    (_stability_kernel, (_I8_2, _I32_2, _I64, _B_1)),
 ]
 
 
@@ -269,19 +523,22 @@ PTX_KERNELS = [
 
 def _grid_rows(n: int, rows: int, tpb: int) -> tuple[int, int]:
     """Grid for (row, i) kernels: i across threads and blocks in x, rows (capped) in y."""
-    return (n + tpb - 1) // tpb, min(rows, _MAX_GRID_Y)
+    return max(1, (n + tpb - 1) // tpb), max(1, min(rows, _MAX_GRID_Y))
 
 
-def _device_fields(d_weights, d_states, tpb: int):
-    """Exact integer fields (B, N) int32 of the states on the device."""
-    n_states, n = d_states.shape
-    d_fields = cuda.device_array((n_states, n), dtype=np.int32)
-    _fields_kernel[_grid_rows(n, n_states, tpb), tpb](d_weights, d_states, d_fields)
-    return d_fields
-
-
-def _c(a: np.ndarray, dtype) -> np.ndarray:
+def _c(a: np.ndarray, dtype=None) -> np.ndarray:
     return np.ascontiguousarray(a, dtype=dtype)
+
+
+def _dev(a: np.ndarray, dtype=None):
+    """A device copy of ``a``; empty arrays become one-element placeholders (zero-size device arrays cannot be
+    passed to kernels everywhere), which the kernels never read (``tracing``/``shuffled``/``mode`` say so)."""
+    a = _c(a, dtype)
+    return cuda.to_device(a if a.size else np.zeros((1,) * a.ndim, a.dtype))
+
+
+def _ones(n: int):
+    return cuda.to_device(np.ones(n, np.int32))
 
 
 def hebbian_weights(patterns: np.ndarray, weights: np.ndarray) -> None:
@@ -291,155 +548,184 @@ def hebbian_weights(patterns: np.ndarray, weights: np.ndarray) -> None:
     ----------
     patterns : ndarray, (P, N) int8
         Stored patterns, entries ±1.
-    weights : ndarray, (N, N) int32, out
-        ``W_ij = sum_mu xi_i^mu xi_j^mu`` for ``i != j`` and ``W_ii = 0``.
+    weights : ndarray, (N, N) int8, int16 or int32, out
+        ``W_ij = sum_mu xi_i^mu xi_j^mu`` for ``i != j`` and ``W_ii = 0`` (the dtype must hold P).
     """
     tpb = _tpb()
     n = patterns.shape[1]
-    d_w = cuda.device_array((n, n), dtype=np.int32)
-    _hebbian_kernel[_grid_rows(n, n, tpb), tpb](cuda.to_device(_c(patterns, np.int8)), d_w)
+    d_w = cuda.device_array((n, n), dtype=weights.dtype)
+    _hebbian_kernel[_grid_rows(n, n, tpb), tpb](_dev(patterns, np.int8), d_w)
     weights[...] = d_w.copy_to_host()
 
 
-def sync_retrieve(weights: np.ndarray, states: np.ndarray, max_steps: int, steps: np.ndarray,
-                  converged: np.ndarray) -> None:
+def _device_fields(d_weights, d_bias, d_states, d_active, d_fields, tpb: int) -> None:
+    n_states, n = d_states.shape
+    _fields_kernel[_grid_rows(n, n_states, tpb), tpb](d_weights, d_bias, d_states, d_active, d_fields)
+
+
+def local_fields(weights: np.ndarray, bias: np.ndarray, states: np.ndarray, fields: np.ndarray) -> None:
+    """Local fields ``h = W s + b`` of each state.
+
+    Parameters
+    ----------
+    weights : ndarray, (N, N) int8, int16, int32 or float64
+        Outgoing layout, ``weights[j, i] = W_ij``.
+    bias : ndarray, (N,) int32 or float64
+        Constant added to every field (the dtype of ``fields``).
+    states : ndarray, (B, N) int8
+    fields : ndarray, (B, N) int32 (integer weights) or float64, out
+    """
+    if states.shape[0] == 0:
+        return
+    d_fields = cuda.device_array(fields.shape, dtype=fields.dtype)
+    _device_fields(_dev(weights), _dev(bias), _dev(states, np.int8), _ones(len(states)), d_fields, _tpb())
+    fields[...] = d_fields.copy_to_host()
+
+
+class _Steps:
+    """Device state of a synchronous run: two state buffers, activity, step counts and the per-step flags."""
+
+    def __init__(self, states: np.ndarray, readout: np.ndarray, trace_energy: np.ndarray,
+                 trace_overlap: np.ndarray) -> None:
+        b = len(states)
+        self.cur, self.nxt = _dev(states, np.int8), _dev(states, np.int8)
+        self.active, self.moved = _ones(b), _ones(b)
+        self.changed = cuda.to_device(np.zeros(b, np.int32))
+        self.steps = cuda.to_device(np.zeros(b, np.int32))
+        self.converged = cuda.to_device(np.zeros(b, np.bool_))
+        self.moving = cuda.to_device(np.zeros(1, np.int32))
+        self.tracing = trace_energy.shape[1] > 0
+        self.readout = _dev(readout, np.float64)
+        self.te, self.to = _dev(trace_energy, np.float64), _dev(trace_overlap, np.float64)
+
+    def step(self, d_fields, tpb: int) -> bool:
+        """Decide and book one step; True while some state moved (then ``cur`` holds the new states)."""
+        b, n = self.cur.shape
+        _decide_kernel[_grid_rows(n, b, tpb), tpb](d_fields, self.cur, self.nxt, self.active, self.changed)
+        self.moving.copy_to_device(np.zeros(1, np.int32))
+        _finish_kernel[(b + tpb - 1) // tpb, tpb](self.active, self.changed, self.steps, self.converged,
+                                                  self.moved, self.moving)
+        self.cur, self.nxt = self.nxt, self.cur  # a converged state's buffers are equal and no longer written
+        return bool(self.moving.copy_to_host()[0])
+
+    def finish(self, states, steps, converged, trace_energy, trace_overlap) -> None:
+        states[...] = self.cur.copy_to_host()
+        steps[...] = self.steps.copy_to_host()
+        converged[...] = self.converged.copy_to_host()
+        if self.tracing:
+            trace_energy[...] = self.te.copy_to_host()
+            trace_overlap[...] = self.to.copy_to_host()
+
+
+def sync_retrieve(weights: np.ndarray, bias: np.ndarray, states: np.ndarray, fields: np.ndarray, max_steps: int,
+                  steps: np.ndarray, converged: np.ndarray, readout: np.ndarray, trace_energy: np.ndarray,
+                  trace_overlap: np.ndarray) -> None:
     """Synchronous zero-temperature dynamics: all neurons update at once from the same fields.
 
-    Each state repeats, at most ``max_steps`` times: ``s' = decide(W s, s)``; if ``s' == s`` it has converged
+    Each state repeats, at most ``max_steps`` times: ``s' = decide(h(s), s)``; if ``s' == s`` it has converged
     and stops, else ``s = s'`` and its step count grows by one (2-cycles end at the limit, not converged).
-    The step loop runs on the host with two state buffers swapped after every step; a converged state's
-    buffers are equal and are no longer written.
+    Each step decides the active states, then recomputes the fields of those that moved.
 
     Parameters
     ----------
-    weights : ndarray, (N, N) int32
-        Symmetric weight counts ``W``.
+    weights : ndarray, (N, N)
+        Outgoing layout, ``weights[j, i] = W_ij``.
+    bias : ndarray, (N,)
     states : ndarray, (B, N) int8, in/out
-        Initial ±1 states (cues); overwritten with the final states.
+    fields : ndarray, (B, N) int32 or float64, in/out
+        ``W s + b`` of the initial states; overwritten with those of the final states.
     max_steps : int
-        Largest number of synchronous updates per state.
     steps : ndarray, (B,) int32, out
-        Number of updates that changed the state.
     converged : ndarray, (B,) bool, out
-        The state reached a fixed point within ``max_steps``.
+    readout : ndarray, (B, N) or (B, 0) float64
+    trace_energy, trace_overlap : ndarray, (B, max_steps) or (B, 0) float64, out
     """
     tpb = _tpb()
-    n_states, n = states.shape
-    steps[...] = 0
-    converged[...] = False
-    if n_states == 0:
+    b = len(states)
+    if b == 0:
         return
-    d_w = cuda.to_device(_c(weights, np.int32))
-    d_cur = cuda.to_device(_c(states, np.int8))
-    d_next = cuda.to_device(_c(states, np.int8))
-    d_active = cuda.to_device(np.ones(n_states, np.int32))
-    d_changed = cuda.to_device(np.zeros(n_states, np.int32))
-    d_steps = cuda.to_device(np.zeros(n_states, np.int32))
-    d_conv = cuda.to_device(np.zeros(n_states, np.bool_))
-    d_moving = cuda.to_device(np.zeros(1, np.int32))
-    zero = np.zeros(1, np.int32)
-    grid = _grid_rows(n, n_states, tpb)
-    grid_b = (n_states + tpb - 1) // tpb
-    for _ in range(int(max_steps)):
-        _sync_step_kernel[grid, tpb](d_w, d_cur, d_next, d_active, d_changed)
-        d_moving.copy_to_device(zero)
-        _sync_finish_kernel[grid_b, tpb](d_active, d_changed, d_steps, d_conv, d_moving)
-        d_cur, d_next = d_next, d_cur
-        if d_moving.copy_to_host()[0] == 0:
+    run = _Steps(states, readout, trace_energy, trace_overlap)
+    d_w, d_bias, d_fields = _dev(weights), _dev(bias), _dev(fields)
+    if run.tracing:
+        _dense_trace_kernel[b, tpb](run.cur, d_fields, d_bias, run.readout, run.moved, 0, run.te, run.to)
+    for t in range(int(max_steps)):
+        if not run.step(d_fields, tpb):
             break
-    states[...] = d_cur.copy_to_host()
-    steps[...] = d_steps.copy_to_host()
-    converged[...] = d_conv.copy_to_host()
+        _device_fields(d_w, d_bias, run.cur, run.moved, d_fields, tpb)
+        if run.tracing:
+            _dense_trace_kernel[b, tpb](run.cur, d_fields, d_bias, run.readout, run.moved, t, run.te, run.to)
+    run.finish(states, steps, converged, trace_energy, trace_overlap)
+    fields[...] = d_fields.copy_to_host()
 
 
-def async_retrieve(weights: np.ndarray, states: np.ndarray, orders: np.ndarray, steps: np.ndarray,
-                   converged: np.ndarray) -> None:
-    """Asynchronous zero-temperature dynamics: neurons update one at a time in the given random orders.
+def _random_inputs(order_bits, uniform_bits):
+    """Device random words (placeholders when unused) and whether the orders are shuffled."""
+    return _dev(order_bits, np.uint32), _dev(uniform_bits, np.uint32), bool(order_bits.shape[1])
 
-    Sweep ``t`` of state ``b`` visits the neurons in the order ``orders[b, t]``; a sweep without a flip means
-    a fixed point (``converged``) and ends that state.
+
+def sweeps(weights: np.ndarray, bias: np.ndarray, states: np.ndarray, fields: np.ndarray, order_bits: np.ndarray,
+           uniform_bits: np.ndarray, betas: np.ndarray, mode: int, steps: np.ndarray, converged: np.ndarray,
+           readout: np.ndarray, trace_energy: np.ndarray, trace_overlap: np.ndarray) -> None:
+    """Sequential dynamics (see the reference's ``sweeps``): one block per state.
 
     Parameters
     ----------
-    weights : ndarray, (N, N) int32
-        Symmetric weight counts ``W``.
+    weights : ndarray, (N, N)
+        Outgoing layout, ``weights[j, i] = W_ij``.
+    bias : ndarray, (N,)
     states : ndarray, (B, N) int8, in/out
-        Initial ±1 states (cues); overwritten with the final states.
-    orders : ndarray, (B, S, N) int32
-        ``orders[b, t]`` is a permutation of ``range(N)``.
+    fields : ndarray, (B, N) int32 or float64, in/out
+    order_bits : ndarray, (B, S, N) or (B, 0, N) uint32
+    uniform_bits : ndarray, (B, S, N) uint32 (or (B, 0, N) when ``mode == 0``)
+    betas : ndarray, (S,) float64
+    mode : int
+        0 zero temperature, 1 Glauber, 2 Metropolis.
     steps : ndarray, (B,) int32, out
-        Number of sweeps that flipped at least one spin (S when not converged).
     converged : ndarray, (B,) bool, out
-        Some sweep flipped no spin.
+    readout, trace_energy, trace_overlap
+        As in :func:`sync_retrieve`, one trace entry per sweep.
     """
     tpb = _tpb()
-    n_states = states.shape[0]
-    if n_states == 0:
+    b, n = states.shape
+    if b == 0:
         return
-    d_w = cuda.to_device(_c(weights, np.int32))
-    d_s = cuda.to_device(_c(states, np.int8))
-    d_fields = _device_fields(d_w, d_s, tpb)
-    d_steps = cuda.device_array(n_states, dtype=np.int32)
-    d_conv = cuda.device_array(n_states, dtype=np.bool_)
-    _async_kernel[n_states, tpb](d_w, d_s, d_fields, cuda.to_device(_c(orders, np.int32)), d_steps, d_conv)
+    d_s, d_fields = _dev(states, np.int8), _dev(fields)
+    d_orders, d_uniforms, shuffled = _random_inputs(order_bits, uniform_bits)
+    d_steps, d_conv = cuda.device_array(b, np.int32), cuda.device_array(b, np.bool_)
+    tracing = trace_energy.shape[1] > 0
+    d_te, d_to = _dev(trace_energy, np.float64), _dev(trace_overlap, np.float64)
+    _sweeps_kernel[b, tpb](_dev(weights), _dev(bias), d_s, d_fields, d_orders, d_uniforms, _dev(betas, np.float64),
+                           int(mode), shuffled, d_steps, d_conv, _dev(readout, np.float64), d_te, d_to, tracing,
+                           cuda.device_array((b, n), np.int32))
     states[...] = d_s.copy_to_host()
+    fields[...] = d_fields.copy_to_host()
     steps[...] = d_steps.copy_to_host()
     converged[...] = d_conv.copy_to_host()
+    if tracing:
+        trace_energy[...] = d_te.copy_to_host()
+        trace_overlap[...] = d_to.copy_to_host()
 
 
-def glauber_sweeps(weights: np.ndarray, states: np.ndarray, orders: np.ndarray, uniforms: np.ndarray,
-                   beta: float) -> None:
-    """Glauber (heat-bath) dynamics at temperature ``T = 1 / beta`` with couplings ``J = W / N``.
-
-    Sweep ``t`` of state ``b`` visits neuron ``i = orders[b, t, k]`` at position ``k`` and sets it to +1 when
-    ``uniforms[b, t, k] < p_up = 1.0 / (1.0 + exp(-2.0 * beta * h_i / n))`` (``n = float(N)``), else to -1.
-    Exactly S sweeps run.
+def energy(weights: np.ndarray, bias: np.ndarray, states: np.ndarray, out: np.ndarray) -> None:
+    """Energy per neuron ``E = -(s W s / 2 + b . s) / N^2``.
 
     Parameters
     ----------
-    weights : ndarray, (N, N) int32
-        Symmetric weight counts ``W``.
-    states : ndarray, (B, N) int8, in/out
-        Initial ±1 states; overwritten with the states after S sweeps.
-    orders : ndarray, (B, S, N) int32
-        ``orders[b, t]`` is a permutation of ``range(N)``.
-    uniforms : ndarray, (B, S, N) float64
-        Uniform random numbers in [0, 1), one per visit.
-    beta : float
-        Inverse temperature, > 0.
-    """
-    tpb = _tpb()
-    n_states = states.shape[0]
-    if n_states == 0:
-        return
-    d_w = cuda.to_device(_c(weights, np.int32))
-    d_s = cuda.to_device(_c(states, np.int8))
-    d_fields = _device_fields(d_w, d_s, tpb)
-    _glauber_kernel[n_states, tpb](d_w, d_s, d_fields, cuda.to_device(_c(orders, np.int32)),
-                                   cuda.to_device(_c(uniforms, np.float64)), float(beta))
-    states[...] = d_s.copy_to_host()
-
-
-def energy(weights: np.ndarray, states: np.ndarray, out: np.ndarray) -> None:
-    """Energy per neuron ``E = -(s^T W s) / (2 N^2)`` (couplings ``J = W / N``).
-
-    Parameters
-    ----------
-    weights : ndarray, (N, N) int32
-        Weight counts ``W``.
+    weights : ndarray, (N, N)
+        Outgoing layout.
+    bias : ndarray, (N,) int32 or float64
     states : ndarray, (B, N) int8
-        ±1 states.
     out : ndarray, (B,) float64, out
-        Energy per neuron; ``s^T W s`` is summed exactly in int64 before the division.
     """
     tpb = _tpb()
-    n_states = states.shape[0]
-    if n_states == 0:
+    b = states.shape[0]
+    if b == 0:
         return
-    d_s = cuda.to_device(_c(states, np.int8))
-    d_fields = _device_fields(cuda.to_device(_c(weights, np.int32)), d_s, tpb)
-    d_out = cuda.device_array(n_states, dtype=np.float64)
-    _energy_kernel[n_states, tpb](d_s, d_fields, d_out)
+    d_s, d_bias = _dev(states, np.int8), _dev(bias)
+    d_fields = cuda.device_array(states.shape, dtype=bias.dtype)
+    _device_fields(_dev(weights), d_bias, d_s, _ones(b), d_fields, tpb)
+    d_out = cuda.device_array(b, dtype=np.float64)
+    _energy_kernel[b, tpb](d_s, d_fields, d_bias, d_out)
     out[...] = d_out.copy_to_host()
 
 
@@ -449,18 +735,203 @@ def overlaps(patterns: np.ndarray, states: np.ndarray, out: np.ndarray) -> None:
     Parameters
     ----------
     patterns : ndarray, (P, N) int8
-        Stored ±1 patterns.
     states : ndarray, (B, N) int8
-        ±1 states.
     out : ndarray, (B, P) float64, out
-        Overlaps in [-1, 1]; the integer dot products are exact before the division by N.
     """
     tpb = _tpb()
-    n_states = states.shape[0]
-    n_patterns = patterns.shape[0]
+    n_states, n_patterns = states.shape[0], patterns.shape[0]
     if n_states == 0 or n_patterns == 0:
         return
     d_out = cuda.device_array((n_states, n_patterns), dtype=np.float64)
     blocks = min(n_states * n_patterns, 1 << 20)
-    _overlaps_kernel[blocks, tpb](cuda.to_device(_c(patterns, np.int8)), cuda.to_device(_c(states, np.int8)), d_out)
+    _overlaps_kernel[blocks, tpb](_dev(patterns, np.int8), _dev(states, np.int8), d_out)
     out[...] = d_out.copy_to_host()
+
+
+def _device_counts(d_bits_n, d_states, d_active, d_packed, d_counts, tpb: int) -> None:
+    """Pack the active states, then their overlap counts by XOR + popcount."""
+    b, n = d_states.shape
+    _pack_kernel[_grid_rows(d_packed.shape[1], b, tpb), tpb](d_states, d_active, d_packed)
+    _counts_kernel[_grid_rows(d_bits_n.shape[0], b, tpb), tpb](d_bits_n, d_packed, d_active, n, d_counts)
+
+
+def overlap_counts(bits_n: np.ndarray, states: np.ndarray, counts: np.ndarray) -> None:
+    """Overlap counts ``m_mu = sum_i xi_i^mu s_i = N - 2 popcount(xi^mu XOR s)`` of each state.
+
+    Parameters
+    ----------
+    bits_n : ndarray, (P, K) uint64
+    states : ndarray, (B, N) int8
+    counts : ndarray, (B, P) int16 or int32, out
+    """
+    b = states.shape[0]
+    if b == 0:
+        return
+    d_counts = cuda.device_array(counts.shape, dtype=counts.dtype)
+    d_packed = cuda.device_array((b, bits_n.shape[1]), dtype=np.uint64)
+    _device_counts(_dev(bits_n, np.uint64), _dev(states, np.int8), _ones(b), d_packed, d_counts, _tpb())
+    counts[...] = d_counts.copy_to_host()
+
+
+def _count_sync(patterns_t, bits_n, bits_p, offset, states, counts, max_steps, steps, converged, readout,
+                trace_energy, trace_overlap) -> None:
+    """Synchronous steps of the pattern engine (``patterns_t``) or the bit engine (``bits_n``, ``bits_p``)."""
+    tpb = _tpb()
+    b, n = states.shape
+    if b == 0:
+        return
+    run = _Steps(states, readout, trace_energy, trace_overlap)
+    d_counts = _dev(counts)
+    d_fields = cuda.device_array((b, n), np.int32)
+    if patterns_t is not None:
+        d_pt = _dev(patterns_t)
+    else:
+        d_bn, d_bp = _dev(bits_n, np.uint64), _dev(bits_p, np.uint64)
+        d_packed = cuda.device_array((b, bits_n.shape[1]), dtype=np.uint64)
+    grid_i, grid_mu = _grid_rows(n, b, tpb), _grid_rows(counts.shape[1], b, tpb)
+    if run.tracing:
+        _counts_trace_kernel[b, tpb](run.cur, d_counts, offset, run.readout, run.moved, 0, run.te, run.to)
+    for t in range(int(max_steps)):
+        if patterns_t is not None:
+            _pattern_fields_kernel[grid_i, tpb](d_pt, offset, run.cur, d_counts, run.active, d_fields)
+        else:
+            _bit_fields_kernel[grid_i, tpb](d_bp, offset, run.cur, d_counts, run.active, d_fields)
+        if not run.step(d_fields, tpb):
+            break
+        if patterns_t is not None:
+            _pattern_counts_kernel[grid_mu, tpb](d_pt, run.cur, run.moved, d_counts)
+        else:
+            _device_counts(d_bn, run.cur, run.moved, d_packed, d_counts, tpb)
+        if run.tracing:
+            _counts_trace_kernel[b, tpb](run.cur, d_counts, offset, run.readout, run.moved, t, run.te, run.to)
+    run.finish(states, steps, converged, trace_energy, trace_overlap)
+    counts[...] = d_counts.copy_to_host()
+
+
+def pattern_sync(patterns_t: np.ndarray, offset: int, states: np.ndarray, counts: np.ndarray, max_steps: int,
+                 steps: np.ndarray, converged: np.ndarray, readout: np.ndarray, trace_energy: np.ndarray,
+                 trace_overlap: np.ndarray) -> None:
+    """Synchronous zero-temperature dynamics of the pattern engine (see :func:`sync_retrieve`).
+
+    Parameters
+    ----------
+    patterns_t : ndarray, (N, P') int16
+        Transposed ±1 patterns, possibly with extra zero columns.
+    offset : int
+        ``W_ii - P``: -P, or 0 with self-coupling.
+    states : ndarray, (B, N) int8, in/out
+    counts : ndarray, (B, P') int16 or int32, in/out
+    max_steps, steps, converged, readout, trace_energy, trace_overlap
+        As in :func:`sync_retrieve`.
+    """
+    _count_sync(patterns_t, None, None, int(offset), states, counts, max_steps, steps, converged, readout,
+                trace_energy, trace_overlap)
+
+
+def bit_sync(bits_n: np.ndarray, bits_p: np.ndarray, offset: int, states: np.ndarray, counts: np.ndarray,
+             max_steps: int, steps: np.ndarray, converged: np.ndarray, readout: np.ndarray, trace_energy: np.ndarray,
+             trace_overlap: np.ndarray) -> None:
+    """Synchronous zero-temperature dynamics of the bit engine (see :func:`sync_retrieve`).
+
+    Parameters
+    ----------
+    bits_n : ndarray, (P, K) uint64
+    bits_p : ndarray, (N, Q) uint64
+    offset : int
+    states : ndarray, (B, N) int8, in/out
+    counts : ndarray, (B, P) int32, in/out
+    max_steps, steps, converged, readout, trace_energy, trace_overlap
+        As in :func:`sync_retrieve`.
+    """
+    _count_sync(None, bits_n, bits_p, int(offset), states, counts, max_steps, steps, converged, readout,
+                trace_energy, trace_overlap)
+
+
+def _count_sweeps(patterns_t, bits_p, offset, states, counts, order_bits, uniform_bits, betas, mode, steps,
+                  converged, readout, trace_energy, trace_overlap) -> None:
+    tpb = _tpb()
+    b, n = states.shape
+    if b == 0:
+        return
+    use_bits = patterns_t is None
+    d_pt = _dev(np.zeros((1, 1), np.int16) if use_bits else patterns_t)
+    d_bp = _dev(bits_p if use_bits else np.zeros((1, 1), np.uint64), np.uint64)
+    d_s, d_counts = _dev(states, np.int8), _dev(counts)
+    d_orders, d_uniforms, shuffled = _random_inputs(order_bits, uniform_bits)
+    d_steps, d_conv = cuda.device_array(b, np.int32), cuda.device_array(b, np.bool_)
+    tracing = trace_energy.shape[1] > 0
+    d_te, d_to = _dev(trace_energy, np.float64), _dev(trace_overlap, np.float64)
+    _count_sweeps_kernel[b, tpb](d_pt, d_bp, use_bits, int(offset), d_s, d_counts, d_orders, d_uniforms,
+                                 _dev(betas, np.float64), int(mode), shuffled, d_steps, d_conv,
+                                 _dev(readout, np.float64), d_te, d_to, tracing, cuda.device_array((b, n), np.int32))
+    states[...] = d_s.copy_to_host()
+    counts[...] = d_counts.copy_to_host()
+    steps[...] = d_steps.copy_to_host()
+    converged[...] = d_conv.copy_to_host()
+    if tracing:
+        trace_energy[...] = d_te.copy_to_host()
+        trace_overlap[...] = d_to.copy_to_host()
+
+
+def pattern_sweeps(patterns_t: np.ndarray, offset: int, states: np.ndarray, counts: np.ndarray,
+                   order_bits: np.ndarray, uniform_bits: np.ndarray, betas: np.ndarray, mode: int, steps: np.ndarray,
+                   converged: np.ndarray, readout: np.ndarray, trace_energy: np.ndarray,
+                   trace_overlap: np.ndarray) -> None:
+    """Sequential dynamics of the pattern engine (see :func:`sweeps`).
+
+    Parameters
+    ----------
+    patterns_t : ndarray, (N, P') int16
+    offset : int
+        ``W_ii - P``: -P, or 0 with self-coupling.
+    states : ndarray, (B, N) int8, in/out
+    counts : ndarray, (B, P') int16 or int32, in/out
+    order_bits, uniform_bits, betas, mode, steps, converged, readout, trace_energy, trace_overlap
+        As in :func:`sweeps`.
+    """
+    _count_sweeps(patterns_t, None, offset, states, counts, order_bits, uniform_bits, betas, mode, steps, converged,
+                  readout, trace_energy, trace_overlap)
+
+
+def bit_sweeps(bits_p: np.ndarray, offset: int, states: np.ndarray, counts: np.ndarray, order_bits: np.ndarray,
+               uniform_bits: np.ndarray, betas: np.ndarray, mode: int, steps: np.ndarray, converged: np.ndarray,
+               readout: np.ndarray, trace_energy: np.ndarray, trace_overlap: np.ndarray) -> None:
+    """Sequential dynamics of the bit engine (see :func:`sweeps`).
+
+    Parameters
+    ----------
+    bits_p : ndarray, (N, Q) uint64
+    offset : int
+    states : ndarray, (B, N) int8, in/out
+    counts : ndarray, (B, P) int32, in/out
+    order_bits, uniform_bits, betas, mode, steps, converged, readout, trace_energy, trace_overlap
+        As in :func:`sweeps`.
+    """
+    _count_sweeps(None, bits_p, offset, states, counts, order_bits, uniform_bits, betas, mode, steps, converged,
+                  readout, trace_energy, trace_overlap)
+
+
+def hebbian_stability(patterns: np.ndarray, diagonal: int, stable: np.ndarray) -> None:
+    """Which stored patterns are fixed points of the zero-temperature dynamics of their Hebbian network.
+
+    ``C = Xi Xi^T`` comes from the popcount kernel (the patterns as states), then one block per pattern checks
+    ``xi_i^mu sum_nu C_{mu nu} xi_i^nu + d - P >= 0`` for every neuron.
+
+    Parameters
+    ----------
+    patterns : ndarray, (P, N) int8
+    diagonal : int
+        ``W_ii``: 0 or P.
+    stable : ndarray, (P,) bool, out
+    """
+    tpb = _tpb()
+    n_patterns = patterns.shape[0]
+    if n_patterns == 0:
+        return
+    d_x = _dev(patterns, np.int8)
+    d_c = cuda.device_array((n_patterns, n_patterns), np.int32)
+    d_packed = cuda.device_array((n_patterns, -(-patterns.shape[1] // 64)), np.uint64)
+    _device_counts(_dev(pack_bits(patterns)), d_x, _ones(n_patterns), d_packed, d_c, tpb)
+    d_stable = cuda.device_array(n_patterns, np.bool_)
+    _stability_kernel[min(n_patterns, 1 << 20), tpb](d_x, d_c, int(diagonal) - n_patterns, d_stable)
+    stable[...] = d_stable.copy_to_host()

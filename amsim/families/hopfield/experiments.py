@@ -5,62 +5,141 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from amsim.families.hopfield import engines
 from amsim.families.hopfield.model import HopfieldNetwork, corrupt, random_patterns
 from amsim.families.hopfield.params import HopfieldParams
 from amsim.io import label
 from amsim.registry import register_experiment
 
+_ALLOWANCE = 64 << 20  # the interpreter, xarray and the results
+
+
+def _engine_for(p: HopfieldParams, n_states: int, sequential: bool, trace_sweeps: int = 0) -> str:
+    return engines.choose(p.engine, p.rule, p.dilution, p.n_neurons, p.n_patterns, n_states, sequential,
+                          trace_sweeps)
+
 
 def retrieval_memory(p: HopfieldParams, trials: int) -> int:
-    """Peak bytes of one :func:`retrieval` run: int32 weights, patterns, a chunk of visit orders and uniforms
-    (at most 64 sweeps of int32 + float64 per cue), overlaps, and a fixed allowance for the interpreter."""
+    """Peak bytes of one :func:`retrieval` run with the engine it will use: the patterns, the engine's couplings
+    (and the rule's temporaries), states, fields or counts, a chunk of random words, traces, overlaps, and a fixed
+    allowance for the interpreter."""
     n, n_pat, c = p.n_neurons, p.n_patterns, p.cues
-    return 4 * n * n + n * n_pat + c * 64 * n * 12 + c * n_pat * 8 + (64 << 20)
+    sequential, width = p.update != "sync", p.max_sweeps + 1 if p.trace else 0
+    engine = _engine_for(p, c, sequential, width)
+    return (n * n_pat + engines.engine_bytes(engine, p.rule, n, n_pat, p.dilution)
+            + engines.run_bytes(engine, p.rule, n, n_pat, c, sequential, width) + c * n_pat * 8 + _ALLOWANCE)
+
+
+def _engine_variables(engine: str, memory: int) -> dict[str, xr.DataArray]:
+    """The engine used (a CF flag variable) and its memory estimate."""
+    code = label(xr.DataArray(np.int8(engines.ENGINES.index(engine))), "compute engine")
+    code.attrs.update(flag_values=list(range(len(engines.ENGINES))), flag_meanings=" ".join(engines.ENGINES))
+    return {"engine": code, "memory": label(xr.DataArray(np.int64(memory)), "estimated peak memory", "B")}
 
 
 @register_experiment("hopfield.retrieval", memory=retrieval_memory)
 def retrieval(p: HopfieldParams, *, trials: int, rng: np.random.Generator, backend: str) -> xr.Dataset:
     """Store P random patterns, cue with noisy copies, run the dynamics, measure the final overlap.
 
-    Each trial is an independent network (fresh patterns); cue k of a trial starts from stored pattern k mod P
-    with ``round(noise * N)`` bits flipped.
+    Each trial is an independent network (fresh patterns, and fresh removed synapses when diluted); cue k of a
+    trial starts from stored pattern k mod P with ``round(noise * N)`` bits flipped.
 
     Returns
     -------
     xr.Dataset
-        Dimensions (trial, cue). Variables: ``overlap`` with the cued pattern after the dynamics, ``success``
-        (overlap >= success_overlap), ``steps``, ``converged``, ``energy`` per neuron of the final state, and
-        the scalar ``n_patterns``.
+        Dimensions (trial, cue), and sweep with ``trace``. Variables: ``overlap`` with the cued pattern after the
+        dynamics (the activity overlap for the covariance rule), ``success`` (overlap >= success_overlap),
+        ``steps``, ``converged``, ``energy`` per neuron of the final state, the scalars ``n_patterns``, ``engine``
+        and ``memory``; with ``trace``, ``energy_trace`` and ``overlap_trace`` (trial, cue, sweep), sweep 0 being
+        the cue.
     """
     n, n_pat, c = p.n_neurons, p.n_patterns, p.cues
     overlap = np.empty((trials, c))
     energy = np.empty((trials, c))
     steps = np.empty((trials, c), dtype=np.int32)
     converged = np.empty((trials, c), dtype=bool)
+    width = p.max_sweeps + 1
+    traces = {"energy_trace": np.empty((trials, c, width)), "overlap_trace": np.empty((trials, c, width))}
     targets = np.arange(c) % n_pat
-    net = HopfieldNetwork(n, backend=backend)
+    engine = _engine_for(p, c, p.update != "sync", width if p.trace else 0)
+    net = HopfieldNetwork.from_params(p, backend, engine)
     for t in range(trials):
-        patterns = random_patterns(n_pat, n, rng)
-        net.store(patterns)
-        result = net.retrieve(corrupt(patterns[targets], p.noise, rng), update=p.update,
-                              temperature=p.temperature, max_sweeps=p.max_sweeps, rng=rng)
+        patterns = random_patterns(n_pat, n, rng, p.activity)
+        net.store(patterns, rng)
+        result = net.retrieve(corrupt(patterns[targets], p.noise, rng), update=p.update, temperature=p.temperature,
+                              max_sweeps=p.max_sweeps, rng=rng, order=p.order, anneal_from=p.anneal_from,
+                              schedule=p.schedule, trace=p.trace, targets=patterns[targets])
         overlap[t] = net.overlaps(result.states)[np.arange(c), targets]
         energy[t] = net.energy(result.states)
         steps[t], converged[t] = result.steps, result.converged
+        if p.trace:
+            traces["energy_trace"][t], traces["overlap_trace"][t] = result.energy_trace, result.overlap_trace
     dims = ("trial", "cue")
     unit = "steps" if p.update == "sync" else "sweeps"
+    data = {
+        "overlap": label(xr.DataArray(overlap, dims=dims), "overlap with the cued pattern"),
+        "success": label(xr.DataArray(overlap >= p.success_overlap, dims=dims),
+                         f"retrieval success (overlap >= {p.success_overlap:g})"),
+        "steps": label(xr.DataArray(steps, dims=dims), "updates that changed the state", unit),
+        "converged": label(xr.DataArray(converged, dims=dims), "reached a fixed point"),
+        "energy": label(xr.DataArray(energy, dims=dims), "energy per neuron of the final state"),
+        "n_patterns": label(xr.DataArray(n_pat), "stored patterns P", "patterns"),
+        **_engine_variables(engine, retrieval_memory(p, trials)),
+    }
+    coords = {
+        "trial": label(xr.DataArray(np.arange(trials), dims="trial"), "trial (independent network)"),
+        "cue": label(xr.DataArray(np.arange(c), dims="cue"), "cue index"),
+    }
+    if p.trace:
+        data["energy_trace"] = label(xr.DataArray(traces["energy_trace"], dims=(*dims, "sweep")),
+                                     "energy per neuron after each sweep")
+        data["overlap_trace"] = label(xr.DataArray(traces["overlap_trace"], dims=(*dims, "sweep")),
+                                      "overlap with the cued pattern after each sweep")
+        coords["sweep"] = label(xr.DataArray(np.arange(width), dims="sweep"), f"{unit} done (0: the cue)", unit)
+    return xr.Dataset(data, coords=coords)
+
+
+def _stability_engine(p: HopfieldParams) -> str:
+    """Hebbian sums are checked from the patterns alone, so auto picks the pattern engine (no N x N weights)."""
+    if p.engine == "auto" and p.rule == "hebb" and not p.dilution:
+        return "patterns"
+    return _engine_for(p, 1, False)
+
+
+def stability_memory(p: HopfieldParams, trials: int) -> int:
+    """Peak bytes of one :func:`stability` run: the patterns, the engine's couplings, the fields of 256 patterns
+    at a time (other rules than Hebb), and the allowance."""
+    n, n_pat = p.n_neurons, p.n_patterns
+    engine = _stability_engine(p)
+    return n * n_pat + engines.engine_bytes(engine, p.rule, n, n_pat, p.dilution) + 256 * n * 8 + _ALLOWANCE
+
+
+@register_experiment("hopfield.stability", memory=stability_memory)
+def stability(p: HopfieldParams, *, trials: int, rng: np.random.Generator, backend: str) -> xr.Dataset:
+    """Store P random patterns and count how many are fixed points of the zero-temperature dynamics.
+
+    A stored pattern is a fixed point when no neuron's field opposes it (one sign check of ``W xi`` per pattern;
+    a zero field keeps the spin). Each trial is an independent network.
+
+    Returns
+    -------
+    xr.Dataset
+        Dimension trial. Variables: ``stable_fraction`` of the stored patterns that are fixed points, and the
+        scalars ``n_patterns``, ``engine`` and ``memory``.
+    """
+    n, n_pat = p.n_neurons, p.n_patterns
+    engine = _stability_engine(p)
+    net = HopfieldNetwork.from_params(p, backend, engine)
+    fraction = np.empty(trials)
+    for t in range(trials):
+        net.store(random_patterns(n_pat, n, rng, p.activity), rng)
+        fraction[t] = net.stable().mean()
     return xr.Dataset(
         {
-            "overlap": label(xr.DataArray(overlap, dims=dims), "overlap with the cued pattern"),
-            "success": label(xr.DataArray(overlap >= p.success_overlap, dims=dims),
-                             f"retrieval success (overlap >= {p.success_overlap:g})"),
-            "steps": label(xr.DataArray(steps, dims=dims), "updates that changed the state", unit),
-            "converged": label(xr.DataArray(converged, dims=dims), "reached a fixed point"),
-            "energy": label(xr.DataArray(energy, dims=dims), "energy per neuron of the final state"),
+            "stable_fraction": label(xr.DataArray(fraction, dims="trial"),
+                                     "fraction of the stored patterns that are fixed points"),
             "n_patterns": label(xr.DataArray(n_pat), "stored patterns P", "patterns"),
+            **_engine_variables(engine, stability_memory(p, trials)),
         },
-        coords={
-            "trial": label(xr.DataArray(np.arange(trials), dims="trial"), "trial (independent network)"),
-            "cue": label(xr.DataArray(np.arange(c), dims="cue"), "cue index"),
-        },
+        coords={"trial": label(xr.DataArray(np.arange(trials), dims="trial"), "trial (independent network)")},
     )

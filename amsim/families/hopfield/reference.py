@@ -1,19 +1,42 @@
 """Readable NumPy kernels of the classical Hopfield network: the reference the Numba and CUDA twins must match.
 
 Every function writes into caller-allocated outputs and validates nothing (validation happens upstream).
-The weights are the integer Hebbian counts ``W`` (couplings ``J = W / N``), so local fields are exact
-integers and the zero-temperature (±1) dynamics give identical states on every backend.
+Three engines hold the couplings in different forms and give the same integer fields for Hebbian storage:
+
+* dense: the weights ``W`` (N, N), integer counts (int8/int16/int32) or float64 on a dyadic grid (see
+  :mod:`amsim.families.hopfield.rules`), so every field is an exact sum in any order and the ±1 dynamics give
+  identical states on every backend;
+* patterns: the transposed patterns ``Xi^T`` (N, P) int16 (or int8) and the overlap counts ``m = Xi s``;
+  ``h = Xi^T m + o s`` with ``o = W_ii - P`` (-P, or 0 with self-coupling);
+* bits: the patterns packed 64 to a uint64 word along the neurons (for ``m`` by XOR and popcount) and along
+  the patterns (for ``h = Xi^T m``).
 
 Symbols
 -------
 N  number of neurons
 P  number of stored patterns
 B  batch of independent states (cues)
-S  number of sweeps (length of the second axis of ``orders`` and ``uniforms``)
-W  Hebbian weight counts, ``W_ij = sum_mu xi_i^mu xi_j^mu`` for ``i != j``, ``W_ii = 0``
-h  local field ``h_i = sum_j W_ij s_j`` (an integer)
+S  number of sweeps (length of ``betas``; second axis of ``order_bits``, ``uniform_bits`` and the traces)
+K  words per packed neuron row, ``ceil(N / 64)``; Q words per packed pattern row, ``ceil(P / 64)``
+W  weights in the *outgoing* layout: ``weights[j, i] = W_ij``, so row j is what a flip of spin j adds to every
+   field (for the symmetric rules this is W itself); couplings ``J = W / N``
+b  bias (N,): a constant added to every field (the covariance rule's threshold), in the fields' dtype
+h  local field ``h_i = sum_j W_ij s_j + b_i``: int32 for integer weights, float64 for float weights
+m  overlap counts ``m_mu = sum_i xi_i^mu s_i`` (exact integers; the overlap is m / N)
+o  the self-coupling offset ``W_ii - P`` of a Hebbian network held as patterns (-P, or 0 with
+   self-coupling): ``h = Xi^T m + o s``
 
-Update rule shared by all zero-temperature dynamics: ``s_i <- +1 if h_i > 0, -1 if h_i < 0, s_i if h_i == 0``.
+Dynamics (``mode``): 0 zero temperature, ``s_i <- sign(h_i)`` and ``s_i`` kept where ``h_i == 0``;
+1 Glauber (heat bath), ``s_i <- +1`` when ``u < 1 / (1 + exp(-2 beta h_i / N))``, else -1;
+2 Metropolis, ``s_i <- -s_i`` when ``u < exp(-2 beta s_i h_i / N)`` (the energy change of the flip when W is
+symmetric with zero diagonal). The uniform ``u = r * 2**-32`` comes from a host-drawn uint32 ``r``.
+
+Visiting orders: for sweep t of state b the order is the inside-out Fisher-Yates shuffle of ``0 .. N-1`` driven by
+``order_bits[b, t]`` (see :func:`_shuffle`), or ``0 .. N-1`` itself when ``order_bits`` has no sweeps (fixed order).
+
+Traces (optional, ``trace_*.shape[1] == S``, else ``(B, 0)``): after sweep or step t, ``trace_energy[b, t]`` is the
+energy per neuron ``-(s W s / 2 + b . s) / N^2`` and ``trace_overlap[b, t] = sum_i readout[b, i] s_i``; a state
+that has stopped keeps its last values.
 """
 
 from __future__ import annotations
@@ -24,12 +47,12 @@ import numpy as np
 
 
 def _exact_product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Integer matrix product ``a @ b`` as int64, computed by float64 BLAS.
+    """Matrix product ``a @ b`` computed by float64 BLAS; exact for our operands.
 
-    Exact: both factors hold integers and every partial sum is an integer far below 2**53 in magnitude
-    (at most N * P for Hopfield fields), so float64 rounds nothing.
+    Exact: the factors hold integers, or ±1 times float64 weights on a common dyadic grid, and every partial sum
+    stays below 2**53 grid units in magnitude (at most N * P for Hebbian fields), so float64 rounds nothing.
     """
-    return (a.astype(np.float64, copy=False) @ b.astype(np.float64, copy=False)).astype(np.int64)
+    return a.astype(np.float64, copy=False) @ b.astype(np.float64, copy=False)
 
 
 def _decide(h: np.ndarray, s: np.ndarray) -> np.ndarray:
@@ -45,6 +68,51 @@ def _exp(x: float) -> float:
         return math.inf
 
 
+def _uniform(r: int) -> float:
+    """The uniform number ``r * 2**-32`` in [0, 1) of a uint32 ``r`` (exact in float64)."""
+    return float(r) * 2.0**-32
+
+
+def _new_spin(mode: int, s: int, h: float, beta: float, r: int, n: float) -> int:
+    """The spin after a visit in dynamics ``mode`` (see the module docstring), from its field and random word."""
+    if mode == 0:
+        return -s if s * h < 0 else s
+    if mode == 1:
+        return 1 if _uniform(r) < 1.0 / (1.0 + _exp(-2.0 * beta * float(h) / n)) else -1
+    return -s if _uniform(r) < _exp(-2.0 * beta * float(s * h) / n) else s
+
+
+def _shuffle(order: np.ndarray, bits: np.ndarray) -> None:
+    """Inside-out Fisher-Yates: write into ``order`` (N,) int32 a permutation of ``0 .. N-1`` drawn by ``bits``.
+
+    Position k (from 1) swaps with ``j = (bits[k] * (k + 1)) >> 32``, a uniform index in ``0 .. k`` up to a
+    relative bias below ``(k + 1) / 2**32`` (no rejection, so every backend consumes the same words);
+    ``bits[0]`` is unused.
+
+    References
+    ----------
+    D. E. Knuth, The Art of Computer Programming vol. 2, section 3.4.2 (Algorithm P and its inside-out form).
+    """
+    order[0] = 0
+    for k in range(1, len(order)):
+        j = (int(bits[k]) * (k + 1)) >> 32
+        order[k] = order[j]
+        order[j] = k
+
+
+def _visit_order(order_bits: np.ndarray, b: int, t: int, n: int) -> np.ndarray:
+    """The neurons in the order sweep t of state b visits them."""
+    order = np.arange(n, dtype=np.int32)
+    if order_bits.shape[1]:
+        _shuffle(order, order_bits[b, t])
+    return order
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Dense engine
+# --------------------------------------------------------------------------------------------------------------
+
+
 def hebbian_weights(patterns: np.ndarray, weights: np.ndarray) -> None:
     """Hebbian weight counts of stored ±1 patterns.
 
@@ -52,142 +120,162 @@ def hebbian_weights(patterns: np.ndarray, weights: np.ndarray) -> None:
     ----------
     patterns : ndarray, (P, N) int8
         Stored patterns, entries ±1.
-    weights : ndarray, (N, N) int32, out
-        ``W_ij = sum_mu xi_i^mu xi_j^mu`` for ``i != j`` and ``W_ii = 0``.
+    weights : ndarray, (N, N) int8, int16 or int32, out
+        ``W_ij = sum_mu xi_i^mu xi_j^mu`` for ``i != j`` and ``W_ii = 0`` (the dtype must hold P).
     """
     w = _exact_product(patterns.T, patterns)
     np.fill_diagonal(w, 0)
     weights[...] = w
 
 
-def sync_retrieve(weights: np.ndarray, states: np.ndarray, max_steps: int, steps: np.ndarray,
-                  converged: np.ndarray) -> None:
+def local_fields(weights: np.ndarray, bias: np.ndarray, states: np.ndarray, fields: np.ndarray) -> None:
+    """Local fields ``h = W s + b`` of each state.
+
+    Parameters
+    ----------
+    weights : ndarray, (N, N) int8, int16, int32 or float64
+        Outgoing layout, ``weights[j, i] = W_ij``.
+    bias : ndarray, (N,) int32 or float64
+        Constant added to every field (the dtype of ``fields``).
+    states : ndarray, (B, N) int8
+        ±1 states.
+    fields : ndarray, (B, N) int32 (integer weights) or float64, out
+    """
+    fields[...] = _exact_product(states, weights) + bias
+
+
+def _trace(trace_energy, trace_overlap, b, t, s, h, bias, readout):
+    """Record the energy per neuron and the readout overlap of state ``s`` with fields ``h`` at sweep t onwards."""
+    if trace_energy.shape[1]:
+        n = len(s)
+        quad = float(np.dot(s.astype(np.float64), h.astype(np.float64)) + np.dot(s.astype(np.float64), bias))
+        trace_energy[b, t:] = -quad / (2.0 * n * n)
+        trace_overlap[b, t:] = np.dot(readout[b], s.astype(np.float64))
+
+
+def sync_retrieve(weights: np.ndarray, bias: np.ndarray, states: np.ndarray, fields: np.ndarray, max_steps: int,
+                  steps: np.ndarray, converged: np.ndarray, readout: np.ndarray, trace_energy: np.ndarray,
+                  trace_overlap: np.ndarray) -> None:
     """Synchronous zero-temperature dynamics: all neurons update at once from the same fields.
 
-    Each state repeats, at most ``max_steps`` times: ``s' = decide(W s, s)``; if ``s' == s`` it has converged
+    Each state repeats, at most ``max_steps`` times: ``s' = decide(h(s), s)``; if ``s' == s`` it has converged
     and stops, else ``s = s'`` and its step count grows by one. Synchronous dynamics can end in a 2-cycle,
     in which case the limit is reached with ``converged`` False.
 
     Parameters
     ----------
-    weights : ndarray, (N, N) int32
-        Weight counts ``W``.
+    weights : ndarray, (N, N)
+        Outgoing layout, ``weights[j, i] = W_ij``.
+    bias : ndarray, (N,)
+        Added to every field.
     states : ndarray, (B, N) int8, in/out
         Initial ±1 states (cues); overwritten with the final states.
+    fields : ndarray, (B, N) int32 or float64, in/out
+        ``W s + b`` of the initial states; overwritten with those of the final states.
     max_steps : int
         Largest number of synchronous updates per state.
     steps : ndarray, (B,) int32, out
         Number of updates that changed the state.
     converged : ndarray, (B,) bool, out
         The state reached a fixed point within ``max_steps``.
+    readout : ndarray, (B, N) float64
+        Weights of the traced overlap ``sum_i readout[b, i] s_i``.
+    trace_energy, trace_overlap : ndarray, (B, max_steps) or (B, 0) float64, out
+        Energy per neuron and readout overlap after each step (see the module docstring).
     """
-    w_t = weights.T.astype(np.float64)  # converted once, not at every step
-    s = states.copy()
     steps[:] = 0
     converged[:] = False
-    active = np.arange(len(s))  # states still moving
-    for _ in range(max_steps):
-        if active.size == 0:
-            break
-        h = _exact_product(s[active], w_t)  # row b holds W s_b
-        new = _decide(h, s[active])
-        fixed = (new == s[active]).all(axis=1)
-        converged[active[fixed]] = True
-        moved = active[~fixed]
-        s[moved] = new[~fixed]
-        steps[moved] += 1
-        active = moved
-    states[...] = s
+    for b in range(len(states)):
+        s, h = states[b].copy(), fields[b].copy()
+        _trace(trace_energy, trace_overlap, b, 0, s, h, bias, readout)
+        for t in range(max_steps):
+            new = _decide(h, s)
+            if (new == s).all():
+                converged[b] = True
+                break
+            s = new
+            h = _exact_product(s, weights) + bias
+            steps[b] += 1
+            _trace(trace_energy, trace_overlap, b, t, s, h, bias, readout)
+        states[b], fields[b] = s, h
 
 
-def async_retrieve(weights: np.ndarray, states: np.ndarray, orders: np.ndarray, steps: np.ndarray,
-                   converged: np.ndarray) -> None:
-    """Asynchronous zero-temperature dynamics: neurons update one at a time in the given random orders.
+def sweeps(weights: np.ndarray, bias: np.ndarray, states: np.ndarray, fields: np.ndarray, order_bits: np.ndarray,
+           uniform_bits: np.ndarray, betas: np.ndarray, mode: int, steps: np.ndarray, converged: np.ndarray,
+           readout: np.ndarray, trace_energy: np.ndarray, trace_overlap: np.ndarray) -> None:
+    """Sequential dynamics: neurons update one at a time, each seeing the spins already updated.
 
-    Sweep ``t`` of state ``b`` visits the neurons in the order ``orders[b, t]``, each seeing the spins already
-    updated in this sweep. A sweep without a flip means a fixed point: ``converged`` is set and the state stops.
+    Sweep t of state b visits the neurons in the order drawn by ``order_bits[b, t]``; the visit at position k
+    uses the random word ``uniform_bits[b, t, k]`` and the inverse temperature ``betas[t]`` (see the module
+    docstring for the three modes). A flip of spin i adds ``2 s_i W[i]`` to the fields. At zero temperature a
+    sweep without a flip is a fixed point: ``converged`` is set and the state stops; the stochastic modes run
+    all S sweeps.
 
     Parameters
     ----------
-    weights : ndarray, (N, N) int32
-        Weight counts ``W``.
+    weights : ndarray, (N, N)
+        Outgoing layout, ``weights[j, i] = W_ij``.
+    bias : ndarray, (N,)
+        Added to every field (used by the energy trace; already part of ``fields``).
     states : ndarray, (B, N) int8, in/out
-        Initial ±1 states (cues); overwritten with the final states.
-    orders : ndarray, (B, S, N) int32
-        ``orders[b, t]`` is a permutation of ``range(N)``; S is the largest number of sweeps.
+        Initial ±1 states; overwritten with the final states.
+    fields : ndarray, (B, N) int32 or float64, in/out
+        ``W s + b`` of the initial states; kept consistent with the states.
+    order_bits : ndarray, (B, S, N) or (B, 0, N) uint32
+        Random words of the visiting orders; no sweeps: the fixed order 0 .. N-1.
+    uniform_bits : ndarray, (B, S, N) uint32 (or (B, 0, N) when ``mode == 0``)
+        Random words of the acceptance tests.
+    betas : ndarray, (S,) float64
+        Inverse temperature of each sweep (unused when ``mode == 0``); S is the number of sweeps.
+    mode : int
+        0 zero temperature, 1 Glauber, 2 Metropolis.
     steps : ndarray, (B,) int32, out
-        Number of sweeps that flipped at least one spin (S when not converged).
+        Zero temperature: sweeps that flipped at least one spin; otherwise S.
     converged : ndarray, (B,) bool, out
-        Some sweep flipped no spin.
+        Zero temperature: some sweep flipped no spin; otherwise False.
+    readout, trace_energy, trace_overlap
+        As in :func:`sync_retrieve`, with one trace entry per sweep.
     """
-    fields = _exact_product(states, weights.T)  # (B, N) int64, row b holds W s_b
+    n = states.shape[1]
+    nf = float(n)
     steps[:] = 0
     converged[:] = False
     for b in range(len(states)):
         s, h = states[b], fields[b]  # views: updated in place
-        for t in range(orders.shape[1]):
+        _trace(trace_energy, trace_overlap, b, 0, s, h, bias, readout)
+        for t in range(len(betas)):
+            order = _visit_order(order_bits, b, t, n)
             flips = 0
-            for i in orders[b, t]:
-                new = 1 if h[i] > 0 else -1 if h[i] < 0 else s[i]
+            for k, i in enumerate(order):
+                r = uniform_bits[b, t, k] if mode else 0
+                new = _new_spin(mode, int(s[i]), h[i], betas[t], r, nf)
                 if new != s[i]:
                     s[i] = new
-                    h += 2 * new * weights[:, i].astype(np.int64)  # the field change caused by spin i
+                    h += (2 * new) * weights[i].astype(h.dtype)  # the field change caused by spin i
                     flips += 1
-            if flips == 0:
+            if mode == 0 and flips == 0:
                 converged[b] = True
                 break
             steps[b] += 1
+            _trace(trace_energy, trace_overlap, b, t, s, h, bias, readout)
 
 
-def glauber_sweeps(weights: np.ndarray, states: np.ndarray, orders: np.ndarray, uniforms: np.ndarray,
-                   beta: float) -> None:
-    """Glauber (heat-bath) dynamics at temperature ``T = 1 / beta`` with couplings ``J = W / N``.
-
-    Sweep ``t`` of state ``b`` visits neuron ``i = orders[b, t, k]`` at position ``k`` and sets it to +1 with
-    probability ``p_up = 1 / (1 + exp(-2 beta h_i / N))``, namely when ``uniforms[b, t, k] < p_up``, else to -1.
-    Exactly S sweeps run; there is no convergence test. ``p_up`` is computed with the same operation order
-    in every twin, ``1.0 / (1.0 + exp(-2.0 * beta * h / n))`` with ``n = float(N)``.
+def energy(weights: np.ndarray, bias: np.ndarray, states: np.ndarray, out: np.ndarray) -> None:
+    """Energy per neuron ``E = -(s W s / 2 + b . s) / N^2``: ``-(1/N) (1/2 sum_ij J_ij s_i s_j + sum_i b_i s_i / N)``.
 
     Parameters
     ----------
-    weights : ndarray, (N, N) int32
-        Weight counts ``W``.
-    states : ndarray, (B, N) int8, in/out
-        Initial ±1 states; overwritten with the states after S sweeps.
-    orders : ndarray, (B, S, N) int32
-        ``orders[b, t]`` is a permutation of ``range(N)``.
-    uniforms : ndarray, (B, S, N) float64
-        Uniform random numbers in [0, 1), one per visit.
-    beta : float
-        Inverse temperature, > 0.
-    """
-    n = float(states.shape[1])
-    fields = _exact_product(states, weights.T)
-    for b in range(len(states)):
-        s, h = states[b], fields[b]
-        for t in range(orders.shape[1]):
-            for k, i in enumerate(orders[b, t]):
-                p_up = 1.0 / (1.0 + _exp(-2.0 * beta * float(h[i]) / n))
-                new = 1 if uniforms[b, t, k] < p_up else -1
-                if new != s[i]:
-                    s[i] = new
-                    h += 2 * new * weights[:, i].astype(np.int64)
-
-
-def energy(weights: np.ndarray, states: np.ndarray, out: np.ndarray) -> None:
-    """Energy per neuron ``E = -(s^T W s) / (2 N^2)``, i.e. ``-(1/2N) sum_ij J_ij s_i s_j`` with ``J = W / N``.
-
-    Parameters
-    ----------
-    weights : ndarray, (N, N) int32
-        Weight counts ``W``.
+    weights : ndarray, (N, N)
+        Outgoing layout.
+    bias : ndarray, (N,)
     states : ndarray, (B, N) int8
         ±1 states.
     out : ndarray, (B,) float64, out
-        Energy per neuron of each state; ``s^T W s`` is summed exactly in int64 before the division.
+        ``s . h + b . s`` (with ``h = W s + b``) is summed exactly before the one division by ``2 N^2``.
     """
     n = states.shape[1]
-    quad = (_exact_product(states, weights.T) * states).sum(axis=1)  # int64 s^T W s
+    h = _exact_product(states, weights) + bias
+    quad = (h * states).sum(axis=1) + states @ bias.astype(np.float64)
     out[...] = -quad / (2.0 * n * n)
 
 
@@ -204,3 +292,186 @@ def overlaps(patterns: np.ndarray, states: np.ndarray, out: np.ndarray) -> None:
         Overlaps in [-1, 1]; the integer dot products are exact before the division by N.
     """
     out[...] = _exact_product(states, patterns.T) / states.shape[1]
+
+
+def _unpack(words: np.ndarray, length: int) -> np.ndarray:
+    """±1 int8 rows of length ``length`` from rows of packed uint64 words (least significant bit first)."""
+    bits = np.unpackbits(words.view(np.uint8), axis=-1, bitorder="little")[..., :length]
+    return (2 * bits.astype(np.int8) - 1).astype(np.int8)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Pattern engine
+# --------------------------------------------------------------------------------------------------------------
+
+
+def overlap_counts(bits_n: np.ndarray, states: np.ndarray, counts: np.ndarray) -> None:
+    """Overlap counts ``m_mu = sum_i xi_i^mu s_i = N - 2 popcount(xi^mu XOR s)`` of each state.
+
+    Parameters
+    ----------
+    bits_n : ndarray, (P, K) uint64
+        Patterns packed along the neurons (``amsim.bits.pack_bits(patterns)``).
+    states : ndarray, (B, N) int8
+    counts : ndarray, (B, P) int16 or int32, out
+        int16 needs N <= 32767.
+    """
+    counts[...] = _exact_product(states, _unpack(bits_n, states.shape[1]).T)
+
+
+def _pattern_energy(m: np.ndarray, offset: int, n: int) -> float:
+    """``-(sum_mu m_mu^2 + o N) / (2 N^2)``, the energy per neuron of a state with overlap counts m."""
+    quad = int((m.astype(np.int64) ** 2).sum()) + offset * n
+    return -quad / (2.0 * n * n)
+
+
+def _pattern_trace(trace_energy, trace_overlap, b, t, s, m, offset, readout):
+    if trace_energy.shape[1]:
+        trace_energy[b, t:] = _pattern_energy(m, offset, len(s))
+        trace_overlap[b, t:] = np.dot(readout[b], s.astype(np.float64))
+
+
+def pattern_sync(patterns_t: np.ndarray, offset: int, states: np.ndarray, counts: np.ndarray, max_steps: int,
+                 steps: np.ndarray, converged: np.ndarray, readout: np.ndarray, trace_energy: np.ndarray,
+                 trace_overlap: np.ndarray) -> None:
+    """Synchronous zero-temperature dynamics of the pattern engine (see :func:`sync_retrieve`).
+
+    Parameters
+    ----------
+    patterns_t : ndarray, (N, P') int16 or int8
+        Transposed ±1 patterns; extra zero columns (P' >= P, e.g. a multiple of 32) change nothing.
+    offset : int
+        ``W_ii - P``: -P, or 0 with self-coupling.
+    states : ndarray, (B, N) int8, in/out
+    counts : ndarray, (B, P') int16 or int32, in/out
+        ``Xi s`` of the initial states (zero in padding columns); overwritten with those of the final states.
+    max_steps, steps, converged, readout, trace_energy, trace_overlap
+        As in :func:`sync_retrieve`.
+    """
+    steps[:] = 0
+    converged[:] = False
+    for b in range(len(states)):
+        s, m = states[b].copy(), counts[b].astype(np.int64)
+        _pattern_trace(trace_energy, trace_overlap, b, 0, s, m, offset, readout)
+        for t in range(max_steps):
+            h = _exact_product(m, patterns_t.T) + offset * s.astype(np.int64)
+            new = _decide(h, s)
+            if (new == s).all():
+                converged[b] = True
+                break
+            s = new
+            m = _exact_product(s, patterns_t).astype(np.int64)
+            steps[b] += 1
+            _pattern_trace(trace_energy, trace_overlap, b, t, s, m, offset, readout)
+        states[b], counts[b] = s, m
+
+
+def pattern_sweeps(patterns_t: np.ndarray, offset: int, states: np.ndarray, counts: np.ndarray,
+                   order_bits: np.ndarray, uniform_bits: np.ndarray, betas: np.ndarray, mode: int, steps: np.ndarray,
+                   converged: np.ndarray, readout: np.ndarray, trace_energy: np.ndarray,
+                   trace_overlap: np.ndarray) -> None:
+    """Sequential dynamics of the pattern engine (see :func:`sweeps`): a visit computes ``h_i = xi_i . m + o s_i``
+    from the overlap counts, and a flip of spin i adds ``2 s_i xi_i`` to them (P operations each).
+
+    Parameters
+    ----------
+    patterns_t : ndarray, (N, P') int16 or int8
+        Transposed ±1 patterns, possibly with extra zero columns.
+    offset : int
+        ``W_ii - P``: -P, or 0 with self-coupling.
+    states : ndarray, (B, N) int8, in/out
+    counts : ndarray, (B, P') int16 or int32, in/out
+        ``Xi s`` of the initial states; kept consistent with the states.
+    order_bits, uniform_bits, betas, mode, steps, converged, readout, trace_energy, trace_overlap
+        As in :func:`sweeps`.
+    """
+    n = patterns_t.shape[0]
+    nf = float(n)
+    steps[:] = 0
+    converged[:] = False
+    for b in range(len(states)):
+        s, m = states[b], counts[b].astype(np.int64)
+        _pattern_trace(trace_energy, trace_overlap, b, 0, s, m, offset, readout)
+        for t in range(len(betas)):
+            order = _visit_order(order_bits, b, t, n)
+            flips = 0
+            for k, i in enumerate(order):
+                h = int(np.dot(patterns_t[i].astype(np.int64), m)) + offset * int(s[i])
+                r = uniform_bits[b, t, k] if mode else 0
+                new = _new_spin(mode, int(s[i]), h, betas[t], r, nf)
+                if new != s[i]:
+                    s[i] = new
+                    m += 2 * new * patterns_t[i].astype(np.int64)
+                    flips += 1
+            if mode == 0 and flips == 0:
+                converged[b] = True
+                break
+            steps[b] += 1
+            _pattern_trace(trace_energy, trace_overlap, b, t, s, m, offset, readout)
+        counts[b] = m
+
+
+def hebbian_stability(patterns: np.ndarray, diagonal: int, stable: np.ndarray) -> None:
+    """Which stored patterns are fixed points of the zero-temperature dynamics of their Hebbian network.
+
+    Pattern mu is a fixed point when no neuron's field opposes it: ``xi_i^mu h_i^mu >= 0`` for every i, with
+    ``h^mu = W xi^mu = sum_nu C_{mu nu} xi^nu + (d - P) xi^mu`` and ``C = Xi Xi^T`` (a zero field keeps the spin).
+
+    Parameters
+    ----------
+    patterns : ndarray, (P, N) int8
+        Stored ±1 patterns.
+    diagonal : int
+        ``W_ii``: 0 or P.
+    stable : ndarray, (P,) bool, out
+    """
+    n_patterns = patterns.shape[0]
+    c = _exact_product(patterns, patterns.T)
+    h = _exact_product(c, patterns) + (diagonal - n_patterns) * patterns.astype(np.int64)
+    stable[...] = (h * patterns >= 0).all(axis=1)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Bit engine: the same computations on bit-packed patterns (a set bit is +1)
+# --------------------------------------------------------------------------------------------------------------
+
+
+def bit_sync(bits_n: np.ndarray, bits_p: np.ndarray, offset: int, states: np.ndarray, counts: np.ndarray,
+             max_steps: int, steps: np.ndarray, converged: np.ndarray, readout: np.ndarray, trace_energy: np.ndarray,
+             trace_overlap: np.ndarray) -> None:
+    """Synchronous dynamics of the bit engine: :func:`pattern_sync` on the unpacked patterns.
+
+    Parameters
+    ----------
+    bits_n : ndarray, (P, K) uint64
+    bits_p : ndarray, (N, Q) uint64
+    offset : int
+        ``W_ii - P``: -P, or 0 with self-coupling.
+    states : ndarray, (B, N) int8, in/out
+    counts : ndarray, (B, P) int32, in/out
+    max_steps, steps, converged, readout, trace_energy, trace_overlap
+        As in :func:`sync_retrieve`.
+    """
+    patterns_t = _unpack(bits_p, counts.shape[1])
+    pattern_sync(patterns_t, offset, states, counts, max_steps, steps, converged, readout, trace_energy,
+                 trace_overlap)
+
+
+def bit_sweeps(bits_p: np.ndarray, offset: int, states: np.ndarray, counts: np.ndarray, order_bits: np.ndarray,
+               uniform_bits: np.ndarray, betas: np.ndarray, mode: int, steps: np.ndarray, converged: np.ndarray,
+               readout: np.ndarray, trace_energy: np.ndarray, trace_overlap: np.ndarray) -> None:
+    """Sequential dynamics of the bit engine: :func:`pattern_sweeps` on the unpacked patterns.
+
+    Parameters
+    ----------
+    bits_p : ndarray, (N, Q) uint64
+    offset : int
+        ``W_ii - P``: -P, or 0 with self-coupling.
+    states : ndarray, (B, N) int8, in/out
+    counts : ndarray, (B, P) int32, in/out
+    order_bits, uniform_bits, betas, mode, steps, converged, readout, trace_energy, trace_overlap
+        As in :func:`sweeps`.
+    """
+    patterns_t = _unpack(bits_p, counts.shape[1])
+    pattern_sweeps(patterns_t, offset, states, counts, order_bits, uniform_bits, betas, mode, steps, converged,
+                   readout, trace_energy, trace_overlap)
