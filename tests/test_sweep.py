@@ -29,7 +29,7 @@ noise = 0.1
 cues = 3
 [axes]
 load = {{ start = 0.05, stop = 0.2, num = {num} }}
-update = ["async", "sync"]
+update = ["sync", "async"]
 """
 
 
@@ -49,14 +49,15 @@ def numbers(ds: xr.Dataset) -> xr.Dataset:
 
 def test_study_grid_and_labels(in_tmp):
     st = load_study(write_study(in_tmp / "s"))
-    assert st.axes == {"load": [0.05, 0.125, 0.2], "update": ["async", "sync"]}
-    assert len(st.tasks) == 6 and st.tasks[1].coords == {"load": 0.05, "update": "sync"}
+    assert st.axes == {"load": [0.05, 0.125, 0.2], "update": ["sync", "async"]}
+    assert len(st.tasks) == 6 and st.tasks[1].coords == {"load": 0.05, "update": "async"}
     ds = sweep(st, in_tmp / "out.nc", executor="serial", backend="cpu", quiet=True)
     assert dict(ds.sizes) == {"load": 3, "update": 2, "trial": 3, "cue": 3}
     assert unlabelled(ds) == []
     assert set(REQUIRED_ATTRS) <= set(ds.attrs)
     back = load_dataset(in_tmp / "out.nc")
     xr.testing.assert_identical(back, ds)
+    assert list(back["update"].values) == ["sync", "async"]  # a longer string after a shorter one is kept whole
     assert not (in_tmp / "out.nc.parts").exists()
 
 

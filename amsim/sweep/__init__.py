@@ -187,7 +187,8 @@ def sweep(study: str | os.PathLike[str] | Study, out: str | os.PathLike[str], *,
     theory = theory_dataset(st)
     if fmt == "zarr":
         return store.finish_zarr(axis_coords(st), theory, attrs)
-    ds = store.combine()
+    # the study's own axis values: combining parts may keep the first part's string width ('clipped' -> 'clip')
+    ds = store.combine().assign_coords(axis_coords(st))
     if theory is not None:
         ds = ds.merge(theory, combine_attrs="override")
     ds.attrs = attrs
