@@ -8,13 +8,10 @@ Symbols: N neurons, P patterns, B states, S sweeps. Kernels take the weights in 
 from __future__ import annotations
 
 import itertools
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import run_under_cudasim
 from scipy.stats import chisquare
 
 from amsim.bits import pack_bits
@@ -25,7 +22,6 @@ try:
 except ImportError:  # tests/ imported as a package
     from tests import naive
 
-ROOT = Path(__file__).resolve().parents[1]
 MODES = (0, 1, 2)  # zero temperature, Glauber, Metropolis
 
 
@@ -555,10 +551,4 @@ def test_stored_patterns_are_fixed_points(mod):
 
 
 def test_cuda_kernels_match_reference_under_simulator():
-    pytest.importorskip("numba.cuda")
-    env = dict(os.environ, NUMBA_ENABLE_CUDASIM="1")
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    proc = subprocess.run([sys.executable, str(ROOT / "tests" / "cudasim_hopfield.py")], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
-    assert "all kernels match the reference" in proc.stdout
+    run_under_cudasim("cudasim_hopfield.py")

@@ -6,7 +6,7 @@ Symbols: N address bits, M locations, D data bits, B addresses per batch, r radi
 
 from __future__ import annotations
 
-import naive_sdm
+import naive
 import numpy as np
 import pytest
 from conftest import run_under_cudasim
@@ -55,7 +55,7 @@ def test_reference_activation_matches_naive(m, n, b):
     cues[0] = addresses[0]  # distance 0 occurs
     for radius in sorted({-1, 0, n // 4, n // 2 - 1, n // 2, n}):
         active = activation(reference, addresses, cues, radius, m)
-        assert rows_of(active, m) == [naive_sdm.active_naive(addresses, c, radius) for c in cues]
+        assert rows_of(active, m) == [naive.active_naive(addresses, c, radius) for c in cues]
         padding = np.unpackbits(active.astype("<u8").view(np.uint8).reshape(b, -1), axis=1, bitorder="little")[:, m:]
         assert not padding.any()  # bits past M stay zero
 
@@ -68,7 +68,7 @@ def test_reference_selected_activation_matches_naive(m, n, k, hyperplane):
     cues = bits(rng, (6, n))
     active = np.full((6, (m + 63) // 64), 7, np.uint64)
     reference.activate_selected(pack_bits(masks), pack_bits(values), pack_bits(cues), active)
-    want = [naive_sdm.active_selected_naive(masks, values, c) for c in cues]
+    want = [naive.active_selected_naive(masks, values, c) for c in cues]
     assert rows_of(active, m) == want
     assert sum(map(len, want)) > 0
 
@@ -84,14 +84,14 @@ def test_reference_write_and_read_match_naive_with_saturation(dtype, limits):
     counters = rng.integers(-5, 5, size=(m, d)).astype(dtype)
     active = activation(reference, addresses, cues, 5, m)
     lists = rows_of(active, m)
-    want = naive_sdm.write_naive(counters, lists, data, weights, lo, hi)
+    want = naive.write_naive(counters, lists, data, weights, lo, hi)
     signs = (2 * data.astype(np.int8) - 1).astype(np.int8)
     reference.write(counters, active, signs, weights, lo, hi)
     assert counters.tolist() == want
     assert (counters == hi).any() and (counters == lo).any()  # both limits reached, nothing wrapped
     sums = np.full((b, d), 99, np.int64)
     reference.read(counters, active, sums)
-    assert sums.tolist() == [naive_sdm.read_naive(counters, rows) for rows in lists]
+    assert sums.tolist() == [naive.read_naive(counters, rows) for rows in lists]
 
 
 # ------------------------------------------------------------------------------------------------------------

@@ -7,17 +7,13 @@ from __future__ import annotations
 import itertools
 import math
 
+import naive
 import numpy as np
 import pytest
 
 from amsim import registry
 from amsim.io import unlabelled
 from amsim.theory import sdm as th
-
-try:
-    import naive_sdm
-except ImportError:  # tests/ imported as a package
-    from tests import naive_sdm
 
 
 def all_points(n):
@@ -40,7 +36,7 @@ def test_kanerva_radius_451_activates_a_thousandth():
 def test_activation_probability_matches_enumeration(n):
     for r in range(-1, n + 1):
         assert th.activation_probability(n, r) == pytest.approx(
-            naive_sdm.activation_probability_naive(n, r) if r >= 0 else 0.0, rel=1e-15)
+            naive.activation_probability_naive(n, r) if r >= 0 else 0.0, rel=1e-15)
 
 
 @pytest.mark.parametrize("n", [10, 100, 1000])
@@ -55,7 +51,7 @@ def test_radius_for_probability_inverts_activation_probability(n):
 def test_intersection_matches_enumeration(n):
     for r in range(n + 1):
         q = th.intersection_fraction(n, r, np.arange(n + 1))
-        want = [naive_sdm.intersection_naive(n, r, d) for d in range(n + 1)]
+        want = [naive.intersection_naive(n, r, d) for d in range(n + 1)]
         np.testing.assert_allclose(q, want, rtol=1e-11, atol=0)
         assert q[0] == pytest.approx(th.activation_probability(n, r), rel=1e-12)
 
@@ -84,7 +80,7 @@ def test_selected_coordinate_intersection_matches_enumeration(k):
     n = 9
     rule = th.ActivationRule(n, "selected", specified_bits=k)
     s1, s2 = rule.intersection(np.arange(n + 1))
-    np.testing.assert_allclose(s1, [naive_sdm.selected_intersection_naive(n, k, d) for d in range(n + 1)], rtol=1e-12)
+    np.testing.assert_allclose(s1, [naive.selected_intersection_naive(n, k, d) for d in range(n + 1)], rtol=1e-12)
     np.testing.assert_allclose(s2, s1**2, rtol=1e-12)
     assert rule.probability == 2.0**-k
 
