@@ -250,7 +250,8 @@ def local_fields(weights, bias, states, fields):
 
 @njit(cache=True, fastmath=_FM)
 def _add_rows(weights, h, spins, which):
-    """Add ``2 spins[j] W[j]`` to the fields ``h`` for every j with ``which[j]``."""
+    """Add ``2 spins[j] W[j]`` to the fields ``h`` for every j with ``which[j]`` (with the transposed patterns
+    ``Xi^T`` as ``weights``, the same sum updates the pattern overlap counts after flips)."""
     for j in range(spins.shape[0]):
         if which[j]:
             d = np.int32(2 * spins[j])
@@ -629,17 +630,6 @@ def _dot(x, m):
 
 
 @njit(cache=True, fastmath=_FM)
-def _add_patterns(patterns_t, m, spins, which):
-    """Add ``2 spins[i] xi_i`` to the counts ``m`` for every i with ``which[i]``."""
-    for i in range(spins.shape[0]):
-        if which[i]:
-            d = np.int32(2 * spins[i])
-            x = patterns_t[i]
-            for mu in range(m.shape[0]):
-                m[mu] += d * x[mu]
-
-
-@njit(cache=True, fastmath=_FM)
 def _sync_update(s, h, offset, last):
     """One synchronous update of spins ``s`` from fields ``h + offset s`` (a zero field keeps the spin), without
     branches so that it vectorises; ``last`` holds the flips of the previous step and receives these.
@@ -695,7 +685,7 @@ def _pattern_sync_chunk(patterns_t, offset, states, counts, max_steps, steps, co
             if not moved:
                 converged[b] = True
                 continue
-            _add_patterns(patterns_t, counts[b], s, last[b])
+            _add_rows(patterns_t, counts[b], s, last[b])
             steps[b] += 1
             _pattern_trace(trace_energy, trace_overlap, b, t, s, counts[b], offset, readout[b], nf)
             if not same:
@@ -707,7 +697,7 @@ def _pattern_sync_chunk(patterns_t, offset, states, counts, max_steps, steps, co
                 for i in range(n):
                     if last[b, i]:
                         s[i] = -s[i]
-                _add_patterns(patterns_t, counts[b], s, last[b])
+                _add_rows(patterns_t, counts[b], s, last[b])
             _cycle_trace(trace_energy, trace_overlap, b, t)
         n_active = kept
 
