@@ -304,10 +304,12 @@ def info() -> None:
               help="Timed repetitions per line (the median is shown).")
 @click.option("--threads", default="1,2", show_default=True, help="Thread counts to time, comma-separated.")
 @click.option("--family", "only", multiple=True, help="Only this family's workloads (repeat for several).")
+@click.option("--match", help="Only the workloads whose name contains this text (case-insensitive).")
 @click.option("--quick", is_flag=True, help="Small sizes: a smoke test in seconds, not the headline figures.")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the results as JSON.")
-def bench(repeats: int, threads: str, only: tuple[str, ...], quick: bool, json_out: Path | None) -> None:
+def bench(repeats: int, threads: str, only: tuple[str, ...], match: str | None, quick: bool,
+          json_out: Path | None) -> None:
     """Time amsim's kernels against the NumPy reference and plain NumPy baselines (medians and ratios)."""
     from amsim import registry
     from amsim.bench import main as bench_main
@@ -317,7 +319,8 @@ def bench(repeats: int, threads: str, only: tuple[str, ...], quick: bool, json_o
     counts = [int(t) for t in threads.split(",") if t.strip().isdigit() and int(t) > 0]
     if not counts:
         raise ValidationError(f"bench: --threads must list positive integers (got {threads!r}; e.g. 1,2)")
-    bench_main(repeats=repeats, threads=counts, quick=quick, only=list(only) or None, json_out=json_out)
+    bench_main(repeats=repeats, threads=counts, quick=quick, only=list(only) or None, json_out=json_out,
+               match=match)
 
 
 @cli.command()

@@ -145,3 +145,16 @@ def test_demo_draws_and_restores_letters(in_tmp, cli_env):
     # and most noisy letters come back: at least 20 of 25 over five seeds (about 1 in 25 fails at 20% noise)
     restored = sum(run_demo(noise=0.2, seed=s, backend="cpu").count("(restored)") for s in range(5))
     assert restored >= 20
+
+
+def test_bench_match_selects_workloads_and_rates_them_against_their_limit(in_tmp, cli_env):
+    from amsim.bench import all_workloads
+
+    names = [w.name for w in all_workloads(quick=True, match="GLAUBER")]
+    assert names and all("glauber" in name for name in names)
+    assert len(names) < len(all_workloads(quick=True))
+    result = amsim("bench", "--quick", "--threads", "1", "--repeats", "1", "--match", "glauber dense", cwd=in_tmp,
+                   env=cli_env)
+    assert result.returncode == 0, result.stderr
+    rows = [line for line in result.stdout.splitlines() if line.startswith("hopfield glauber")]
+    assert len(rows) == 1 and "% bandwidth" in rows[0] and "GB/s" in rows[0]
