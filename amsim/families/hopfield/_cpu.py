@@ -45,7 +45,7 @@ import numpy as np
 from llvmlite import ir
 from numba import njit, prange, types
 from numba.core import cgutils
-from numba.extending import intrinsic
+from numba.extending import intrinsic, overload
 
 from amsim.backends import FASTMATH
 from amsim.bits import popcount
@@ -743,59 +743,6 @@ def pattern_sync(patterns_t, offset, states, counts, max_steps, steps, converged
 
 
 @njit(parallel=True, cache=True, fastmath=_FM)
-def pattern_sweeps(patterns_t, offset, states, counts, order_bits, uniform_bits, betas, mode, steps, converged,
-                   readout, trace_energy, trace_overlap):
-    """Sequential dynamics of the pattern engine (see :func:`sweeps`): a visit computes ``h_i = xi_i . m +
-    o s_i``, a flip of spin i adds ``2 s_i xi_i`` to the counts (P operations each).
-
-    Parameters
-    ----------
-    patterns_t : ndarray, (N, P') int16 or int8
-        Transposed ±1 patterns, possibly with extra zero columns.
-    offset : int
-        ``W_ii - P``: -P, or 0 with self-coupling.
-    states : ndarray, (B, N) int8, in/out
-    counts : ndarray, (B, P') int16 or int32, in/out
-        ``Xi s`` of the initial states; kept consistent with the states.
-    order_bits, uniform_bits, betas, mode, steps, converged, readout, trace_energy, trace_overlap
-        As in :func:`sweeps`.
-    """
-    n_states, n = states.shape
-    nf = np.float64(n)
-    for b in prange(n_states):
-        # Iteration b writes only row b of states, counts, steps, converged and the traces: race-free.
-        s = states[b]
-        m = counts[b]
-        order = np.empty(n, np.int32)
-        steps[b] = 0
-        converged[b] = False
-        _pattern_trace(trace_energy, trace_overlap, b, 0, s, m, offset, readout[b], nf)
-        for t in range(betas.shape[0]):
-            _visit_order(order, order_bits, b, t)
-            beta = betas[t]
-            flips = 0
-            for k in range(n):
-                i = order[k]
-                x = patterns_t[i]
-                h = _dot(x, m) + offset * s[i]
-                if mode == 0:
-                    new = -s[i] if h * s[i] < 0 else s[i]
-                else:
-                    new = _stochastic_spin(mode, s[i], h, beta, uniform_bits[b, t, k], nf)
-                if new != s[i]:
-                    s[i] = new
-                    flips += 1
-                    d = np.int32(2 * new)
-                    for mu in range(m.shape[0]):
-                        m[mu] += d * x[mu]
-            if mode == 0 and flips == 0:
-                converged[b] = True
-                break
-            steps[b] += 1
-            _pattern_trace(trace_energy, trace_overlap, b, t, s, m, offset, readout[b], nf)
-
-
-@njit(parallel=True, cache=True, fastmath=_FM)
 def _overlap_rows(bits, n, c):
     """``c[mu, nu] = xi^mu . xi^nu = N - 2 popcount(xi^mu XOR xi^nu)`` from patterns packed along the neurons."""
     n_patterns, n_words = bits.shape
@@ -1006,7 +953,108 @@ def _masked_field(x, m, total):
     return 2 * acc - total
 
 
+def _row_field(x, m, total):
+    """``sum_mu xi_i^mu m_mu`` from neuron i's pattern row ``x``: int16 entries (:func:`_dot`) or packed bits
+    (:func:`_masked_field`, which needs ``total = sum_mu m_mu``). Resolved by the row's type at compile time."""
+
+
+@overload(_row_field, jit_options={"fastmath": _FM})
+def _row_field_impl(x, m, total):
+    if x.dtype == types.uint64:
+        return lambda x, m, total: _masked_field(x, m, total)
+    return lambda x, m, total: _dot(x, m)
+
+
+def _row_flip(x, m, d, total):
+    """Add ``d xi_i`` (``d = ±2``) to the counts ``m`` for neuron i's row ``x``; returns ``sum_mu m_mu`` as
+    :func:`_row_field` needs it (kept up to date for packed bits only)."""
+
+
+@overload(_row_flip, jit_options={"fastmath": _FM})
+def _row_flip_impl(x, m, d, total):
+    if x.dtype == types.uint64:
+        def flip_bits(x, m, d, total):
+            n_patterns = m.shape[0]
+            ones = np.int32(0)
+            for w in range(x.shape[0]):
+                word = x[w]
+                ones += np.int32(popcount(word))
+                base = 64 * w
+                for q in range(min(64, n_patterns - base)):
+                    m[base + q] += d * (2 * np.int32((word >> np.uint64(q)) & np.uint64(1)) - 1)
+            return total + d * (2 * ones - n_patterns)  # sum_mu xi_i^mu = 2 popcount(x) - P
+        return flip_bits
+
+    def flip_entries(x, m, d, total):
+        for mu in range(m.shape[0]):
+            m[mu] += d * x[mu]
+        return total  # only the packed-bit field reads the sum
+    return flip_entries
+
+
 @njit(parallel=True, cache=True, fastmath=_FM)
+def _count_sweeps(rows, offset, states, counts, order_bits, uniform_bits, betas, mode, steps, converged, readout,
+                  trace_energy, trace_overlap):
+    """Sequential dynamics on overlap counts (see :func:`sweeps`), for pattern rows ``rows[i]`` held as int16
+    entries (pattern engine) or packed bits (bit engine): a visit computes ``h_i = xi_i . m + o s_i``, a flip of
+    spin i adds ``2 s_i xi_i`` to the counts (P operations each)."""
+    n_states, n = states.shape
+    nf = np.float64(n)
+    for b in prange(n_states):
+        # Iteration b writes only row b of states, counts, steps, converged and the traces: race-free.
+        s = states[b]
+        m = counts[b]
+        total = np.int32(0)
+        for mu in range(m.shape[0]):
+            total += m[mu]
+        order = np.empty(n, np.int32)
+        steps[b] = 0
+        converged[b] = False
+        _pattern_trace(trace_energy, trace_overlap, b, 0, s, m, offset, readout[b], nf)
+        for t in range(betas.shape[0]):
+            _visit_order(order, order_bits, b, t)
+            beta = betas[t]
+            flips = 0
+            for k in range(n):
+                i = order[k]
+                x = rows[i]
+                h = _row_field(x, m, total) + offset * s[i]
+                if mode == 0:
+                    new = -s[i] if h * s[i] < 0 else s[i]
+                else:
+                    new = _stochastic_spin(mode, s[i], h, beta, uniform_bits[b, t, k], nf)
+                if new != s[i]:
+                    s[i] = new
+                    flips += 1
+                    total = _row_flip(x, m, np.int32(2 * new), total)
+            if mode == 0 and flips == 0:
+                converged[b] = True
+                break
+            steps[b] += 1
+            _pattern_trace(trace_energy, trace_overlap, b, t, s, m, offset, readout[b], nf)
+
+
+def pattern_sweeps(patterns_t, offset, states, counts, order_bits, uniform_bits, betas, mode, steps, converged,
+                   readout, trace_energy, trace_overlap):
+    """Sequential dynamics of the pattern engine (see :func:`sweeps`): a visit computes ``h_i = xi_i . m +
+    o s_i``, a flip of spin i adds ``2 s_i xi_i`` to the counts (P operations each).
+
+    Parameters
+    ----------
+    patterns_t : ndarray, (N, P') int16 or int8
+        Transposed ±1 patterns, possibly with extra zero columns.
+    offset : int
+        ``W_ii - P``: -P, or 0 with self-coupling.
+    states : ndarray, (B, N) int8, in/out
+    counts : ndarray, (B, P') int16 or int32, in/out
+        ``Xi s`` of the initial states; kept consistent with the states.
+    order_bits, uniform_bits, betas, mode, steps, converged, readout, trace_energy, trace_overlap
+        As in :func:`sweeps`.
+    """
+    _count_sweeps(patterns_t, offset, states, counts, order_bits, uniform_bits, betas, mode, steps, converged,
+                  readout, trace_energy, trace_overlap)
+
+
 def bit_sweeps(bits_p, offset, states, counts, order_bits, uniform_bits, betas, mode, steps, converged, readout,
                trace_energy, trace_overlap):
     """Sequential dynamics of the bit engine (see :func:`sweeps`): a visit sums the counts selected by neuron i's
@@ -1023,46 +1071,5 @@ def bit_sweeps(bits_p, offset, states, counts, order_bits, uniform_bits, betas, 
     order_bits, uniform_bits, betas, mode, steps, converged, readout, trace_energy, trace_overlap
         As in :func:`sweeps`.
     """
-    n_states, n = states.shape
-    nf = np.float64(n)
-    n_patterns = counts.shape[1]
-    for b in prange(n_states):
-        # Iteration b writes only row b of states, counts, steps, converged and the traces: race-free.
-        s = states[b]
-        m = counts[b]
-        total = np.int32(0)
-        for mu in range(n_patterns):
-            total += m[mu]
-        order = np.empty(n, np.int32)
-        steps[b] = 0
-        converged[b] = False
-        _pattern_trace(trace_energy, trace_overlap, b, 0, s, m, offset, readout[b], nf)
-        for t in range(betas.shape[0]):
-            _visit_order(order, order_bits, b, t)
-            beta = betas[t]
-            flips = 0
-            for k in range(n):
-                i = order[k]
-                x = bits_p[i]
-                h = _masked_field(x, m, total) + offset * s[i]
-                if mode == 0:
-                    new = -s[i] if h * s[i] < 0 else s[i]
-                else:
-                    new = _stochastic_spin(mode, s[i], h, beta, uniform_bits[b, t, k], nf)
-                if new != s[i]:
-                    s[i] = new
-                    flips += 1
-                    d = np.int32(2 * new)
-                    ones = np.int32(0)
-                    for w in range(x.shape[0]):
-                        word = x[w]
-                        ones += np.int32(popcount(word))
-                        base = 64 * w
-                        for q in range(min(64, n_patterns - base)):
-                            m[base + q] += d * (2 * np.int32((word >> np.uint64(q)) & np.uint64(1)) - 1)
-                    total += d * (2 * ones - n_patterns)  # sum_mu xi_i^mu = 2 popcount(x) - P
-            if mode == 0 and flips == 0:
-                converged[b] = True
-                break
-            steps[b] += 1
-            _pattern_trace(trace_energy, trace_overlap, b, t, s, m, offset, readout[b], nf)
+    _count_sweeps(bits_p, offset, states, counts, order_bits, uniform_bits, betas, mode, steps, converged, readout,
+                  trace_energy, trace_overlap)
