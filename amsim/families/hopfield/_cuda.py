@@ -68,6 +68,17 @@ def _shuffle(order, bits):
 
 
 @cuda.jit(device=True, inline="always")
+def _visit_order(order, order_bits, b, t, shuffled):
+    """The visiting order of sweep t of state b into ``order``: drawn by ``order_bits[b, t]``, or ``0 .. N-1``
+    when not ``shuffled``; one thread runs it."""
+    if shuffled:
+        _shuffle(order, order_bits[b, t])
+    else:
+        for k in range(order.shape[0]):
+            order[k] = k
+
+
+@cuda.jit(device=True, inline="always")
 def _new_spin(mode, s, h, beta, r, nf):
     """The spin after a visit: mode 0 zero temperature, 1 Glauber, 2 Metropolis (``u = r 2**-32``)."""
     if mode == 0:
@@ -238,11 +249,7 @@ def _sweeps_kernel(weights, bias, states, fields, order_bits, uniform_bits, beta
         for t in range(betas.shape[0]):
             cuda.syncthreads()  # every thread is done with the previous order
             if tid == 0:
-                if shuffled:
-                    _shuffle(order, order_bits[b, t])
-                else:
-                    for k in range(n):
-                        order[k] = k
+                _visit_order(order, order_bits, b, t, shuffled)
             cuda.syncthreads()
             flips = int32(0)
             for k in range(n):
@@ -411,11 +418,7 @@ def _count_sweeps_kernel(patterns_t, bits_p, use_bits, offset, states, counts, o
             _counts_trace(partial, states, counts, offset, readout, trace_energy, trace_overlap, b, 0, nf)
         for t in range(betas.shape[0]):
             if tid == 0:
-                if shuffled:
-                    _shuffle(order, order_bits[b, t])
-                else:
-                    for k in range(n):
-                        order[k] = k
+                _visit_order(order, order_bits, b, t, shuffled)
             cuda.syncthreads()
             flips = int32(0)
             for k in range(n):
