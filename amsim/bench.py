@@ -15,7 +15,6 @@ import importlib.util
 import json
 import platform
 import statistics
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,13 +61,9 @@ class Workload:
 
 def median_time(fn: Callable[[Any], Any], inputs: Any, repeats: int) -> float:
     """Median wall time in seconds of ``repeats`` calls, after one untimed warm-up (JIT compilation)."""
-    fn(inputs)
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn(inputs)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    from amsim.machine import wall_times
+
+    return statistics.median(wall_times(lambda: fn(inputs), repeats))
 
 
 def all_workloads(quick: bool, only: list[str] | None = None, match: str | None = None) -> list[Workload]:

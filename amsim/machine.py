@@ -7,6 +7,7 @@ caches; ``popcount``: 64-bit popcounts per second on data in L1. Both use the Nu
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import numpy as np
 from numba import njit, prange
@@ -41,14 +42,19 @@ def _popcount_loop(a, b, rounds):
     return counts.sum()
 
 
-def _best_of(fn, repeats: int = 5) -> float:
+def wall_times(fn: Callable[[], object], repeats: int) -> list[float]:
+    """Wall times in seconds of ``repeats`` calls of ``fn``, after one untimed warm-up call (JIT compilation)."""
     fn()
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
-    return min(times)
+    return times
+
+
+def _best_of(fn: Callable[[], object], repeats: int = 5) -> float:
+    return min(wall_times(fn, repeats))
 
 
 def bandwidth(megabytes: int = 512) -> float:

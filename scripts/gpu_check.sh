@@ -14,23 +14,10 @@ nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader ||
 timeout 420 .venv/bin/python -m pytest --rungpu -q tests/test_gpu.py "$@"
 timeout 150 .venv/bin/python - <<'PY'
 """GPU timing: median of 3 after a warm-up (JIT), the cuda backend beside the cpu backend, same inputs."""
-import statistics
-import time
-
 import numpy as np
 
+from amsim.bench import median_time
 from amsim.families.hopfield import HopfieldNetwork, corrupt, random_patterns
-
-
-def median(fn, repeats=3):
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
 
 print(f"{'workload':52s} {'cpu s':>8s} {'cuda s':>8s} {'ratio':>6s}")
 for n, update, engine, cues in ((4000, "sync", "auto", 100), (4000, "async", "auto", 100),
@@ -42,7 +29,7 @@ for n, update, engine, cues in ((4000, "sync", "auto", 100), (4000, "async", "au
     times = {}
     for backend in ("cpu", "cuda"):
         net = HopfieldNetwork(n, backend=backend, engine=engine).store(patterns)
-        times[backend] = median(lambda net=net: net.retrieve(x, rng=np.random.default_rng(1), **settings))
+        times[backend] = median_time(lambda net: net.retrieve(x, rng=np.random.default_rng(1), **settings), net, 3)
     name = f"{update} N={n} P={len(patterns)} B={cues} engine={engine}"
     print(f"{name:52s} {times['cpu']:8.3f} {times['cuda']:8.3f} {times['cpu'] / times['cuda']:5.1f}x")
 PY
