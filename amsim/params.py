@@ -20,9 +20,17 @@ import math
 import operator
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, ClassVar, get_type_hints
 
 from amsim.exceptions import UnknownNameError, ValidationError
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    """The resolved field types of a Params class (resolving string annotations is slow; sweeps build many)."""
+    return get_type_hints(cls)
+
 
 _COMPARE = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
 
@@ -108,7 +116,7 @@ class Params:
     family: ClassVar[str] = ""
 
     def __post_init__(self) -> None:
-        hints = get_type_hints(type(self))
+        hints = _hints(type(self))
         for f in dataclasses.fields(self):
             value = _coerce(type(self).__name__, f.name, hints[f.name], getattr(self, f.name))
             object.__setattr__(self, f.name, value)
