@@ -73,10 +73,11 @@ def param(default: Any, doc: str, *, units: str = "1", ge: float | None = None, 
 
 
 def did_you_mean(name: str, candidates: list[str] | tuple[str, ...]) -> str:
-    """Suffix suggesting the closest candidate, or listing them all when none is close."""
-    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    """Suffix suggesting the closest candidate (ignoring case), or listing them all when none is close."""
+    lowered = {str(c).lower(): c for c in candidates}
+    close = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.6)
     if close:
-        return f"; did you mean {close[0]!r}?"
+        return f"; did you mean {lowered[close[0]]!r}?"
     return "; allowed: " + ", ".join(sorted(candidates))
 
 

@@ -197,8 +197,8 @@ def _save(fig: Any, out: str | os.PathLike[str]) -> Path:
 
 
 def plot_phase_diagram(ds: xr.Dataset, boundary: xr.Dataset, out: str | os.PathLike[str], *,
-                       var: str = "overlap") -> Path:
-    """The (load, temperature) phase diagram: simulated mean overlap, measured boundary, and the RS lines.
+                       var: str = "overlap", freezing: xr.Dataset | None = None) -> Path:
+    """The (load, temperature) phase diagram: simulated mean overlap, measured boundaries, and the RS lines.
 
     Parameters
     ----------
@@ -210,6 +210,9 @@ def plot_phase_diagram(ds: xr.Dataset, boundary: xr.Dataset, out: str | os.PathL
         PNG to write.
     var : str
         Variable drawn as the background colour (trial and cue mean).
+    freezing : xr.Dataset, optional
+        A second measured boundary on ``load``, drawn as squares: the freezing temperature from random starts,
+        `retrieval_boundary` of a ``hopfield.glass`` sweep with ``var="edwards_anderson"`` (to compare with T_g).
 
     Returns
     -------
@@ -227,7 +230,7 @@ def plot_phase_diagram(ds: xr.Dataset, boundary: xr.Dataset, out: str | os.PathL
 
     plt = _pyplot()
     mean = ds[var].mean([d for d in SAMPLE_DIMS if d in ds[var].dims]).transpose("temperature", "load")
-    fig, ax = plt.subplots(figsize=(6.4, 4.8))
+    fig, ax = plt.subplots(figsize=(6.4, 6.2))
     mesh = ax.pcolormesh(ds["load"].values, ds["temperature"].values, mean.values, shading="nearest",
                          cmap="Blues", vmin=0, vmax=1)
     fig.colorbar(mesh, ax=ax, label=f"mean {axis_label(ds[var])} (simulation)")
@@ -238,16 +241,21 @@ def plot_phase_diagram(ds: xr.Dataset, boundary: xr.Dataset, out: str | os.PathL
     ax.plot(retrieval_load(temps), temps, "k-", lw=1.6, label="T_M: retrieval states exist below (RS theory)")
     ax.plot(global_minimum_load(temps[::2]), temps[::2], "k:", lw=1.6,
             label="T_c: retrieval states are global minima below (RS theory)")
-    b = boundary["boundary"]
-    ax.errorbar(boundary["load"].values, b.values,
-                yerr=[(b - boundary["boundary_low"]).values, (boundary["boundary_high"] - b).values], fmt="o",
-                color="tab:red", ms=4, capsize=2, label=f"simulation: mean {var} falls through "
-                                                        f"{boundary.attrs.get('level', float('nan')):g}")
+    measured = [(boundary, "o", "tab:red", "simulation from a pattern")]
+    if freezing is not None:
+        measured.append((freezing, "s", "tab:orange", "simulation from random states"))
+    for found, marker, colour, text in measured:
+        b = found["boundary"]
+        ax.errorbar(found["load"].values, b.values,
+                    yerr=[(b - found["boundary_low"]).values, (found["boundary_high"] - b).values], fmt=marker,
+                    color=colour, ms=4, capsize=2, label=f"{text}: mean {found.attrs.get('var', var)} falls "
+                                                         f"through {found.attrs.get('level', float('nan')):g}")
     ax.set_xlim(0, top)
-    ax.set_ylim(0, max(1.25, float(ds["temperature"].max()) + 0.05))
+    highest = max(float(f["boundary_high"].fillna(0).max()) for f, *_ in measured)
+    ax.set_ylim(0, max(1.25, float(ds["temperature"].max()) + 0.05, highest + 0.1))
     ax.set_xlabel(axis_label(ds["load"]))
     ax.set_ylabel(axis_label(ds["temperature"]))
-    ax.legend(fontsize=7, loc="upper right")
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.13))  # below: the boundaries fill the axes
     ax.set_title(textwrap.fill(str(ds.attrs.get("title", "")), 70), fontsize=9)
     fig.tight_layout()
     return _save(fig, out)

@@ -6,6 +6,8 @@ Labels come from each variable's ``long_name`` and ``units`` attributes; nothing
 from __future__ import annotations
 
 import os
+import re
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -18,11 +20,14 @@ from amsim.params import did_you_mean
 SAMPLE_DIMS = ("trial", "cue")
 
 
-def axis_label(da: xr.DataArray) -> str:
-    """``long_name [units]`` (units omitted when dimensionless)."""
-    name = da.attrs.get("long_name", da.name)
+def axis_label(da: xr.DataArray, width: int = 48) -> str:
+    """``long_name [units]`` (units omitted when dimensionless), fit for an axis: a long name loses its
+    parenthesised or ``;``-separated qualifications and wraps at ``width`` characters."""
+    name = str(da.attrs.get("long_name", da.name))
+    if len(name) > width:
+        name = re.split(r" \(|; ", name, maxsplit=1)[0] or name
     units = da.attrs.get("units", "1")
-    return f"{name} [{units}]" if units not in ("1", "") else str(name)
+    return textwrap.fill(f"{name} [{units}]" if units not in ("1", "") else name, width)
 
 
 def _fmt(value: object) -> str:

@@ -32,13 +32,22 @@ class Experiment:
     """A registered protocol ``fn(params, *, trials, rng, backend) -> xr.Dataset`` of one family.
 
     ``memory(params, trials) -> bytes``, when given, estimates the peak memory of one run, so sweeps can refuse
-    a task that cannot fit before anything starts.
+    a task that cannot fit before anything starts. ``check(params)``, when given, raises
+    :class:`~amsim.exceptions.ValidationError` for settings the family allows but this protocol does not; runs
+    and sweeps call it (:meth:`validate`) before anything starts.
     """
 
     name: str
     family: Family
     fn: Callable[..., Any]
     memory: Callable[[Params, int], int] | None = None
+    check: Callable[[Params], None] | None = None
+
+    def validate(self, params: Params) -> Params:
+        """``params``, after the protocol's own check (if any)."""
+        if self.check is not None:
+            self.check(params)
+        return params
 
     @property
     def summary(self) -> str:
@@ -82,16 +91,18 @@ def register_family(name: str, params: type[Params], title: str) -> Family:
     return family
 
 
-def register_experiment(name: str, memory: Callable[[Params, int], int] | None = None
+def register_experiment(name: str, memory: Callable[[Params, int], int] | None = None,
+                        check: Callable[[Params], None] | None = None
                         ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator registering ``fn`` as experiment ``"<family>.<protocol>"``; the family must be registered.
 
-    ``memory(params, trials)`` optionally estimates the bytes one run needs.
+    ``memory(params, trials)`` optionally estimates the bytes one run needs; ``check(params)`` optionally rejects
+    settings this protocol cannot run (see :class:`Experiment`).
     """
     family_name = name.split(".", 1)[0]
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
-        _EXPERIMENTS[name] = Experiment(name, _FAMILIES[family_name], fn, memory)
+        _EXPERIMENTS[name] = Experiment(name, _FAMILIES[family_name], fn, memory, check)
         return fn
 
     return decorate

@@ -84,7 +84,8 @@ def plan_run(experiment: str, params: Mapping[str, Any] | None = None, *, card: 
         p, title, refs = c.build(**overrides), c.title, c.references
     else:
         p, title, refs = exp.family.params.from_dict(overrides), exp.family.title, ()
-    return RunPlan(experiment, exp.family.name, p, title, tuple(refs), trials, seed, backends.resolve(backend))
+    return RunPlan(experiment, exp.family.name, exp.validate(p), title, tuple(refs), trials, seed,
+                   backends.resolve(backend))
 
 
 def run(experiment: str, params: Mapping[str, Any] | None = None, *, card: str | None = None, trials: int = 10,

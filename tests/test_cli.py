@@ -91,6 +91,7 @@ BAD_INPUTS = [
     (["run", "hopfield.retrieval", "--card", "hopfield/ags"], "no card"),
     (["run", "hopfield.retrieval", "--backend", "gpu"], "'gpu' is not one of"),
     (["run", "hopfield.retrieval", "--out", "blocker/r.nc"], "cannot write"),
+    (["run", "hopfield.glass"], "HopfieldParams.update: must be one of glauber, metropolis for hopfield.glass"),
     (["swep", "study"], "did you mean 'sweep'"),
     (["sweep", "missing"], "no such file"),
     (["sweep", "bad"], "malformed TOML"),

@@ -18,6 +18,7 @@ from amsim.families.hopfield.experiments import retrieval_memory
 from amsim.io import unlabelled
 from amsim.measures import capacity
 from amsim.sweep import load_study, sweep
+from amsim.theory.hopfield import hopfield_sg
 from amsim.theory.replica import critical_load
 
 
@@ -181,6 +182,53 @@ def test_stability_experiment():
         assert unlabelled(runs["cpu"]) == []
         assert engines.ENGINES[int(runs["cpu"]["engine"])] == "patterns"
         assert float(runs["cpu"]["stable_fraction"].mean()) == fraction
+
+
+def test_glass_experiment_freezes_with_the_replica_q_below_t_g():
+    # From random states at alpha = 0.1 (T_g = 1.316, T_M = 0.315): at T = 0.8 the spins freeze with the RS
+    # spin-glass q = 0.398 (no retrieval: the largest overlap with a pattern stays small); at T = 1.8 the network is
+    # paramagnetic, q is only the finite-time bias (~(1 + 2 tau) / 100) and the autocorrelation vanishes. N = 1000,
+    # 4 networks x 4 starts: the simulated q runs 0.02-0.05 above RS at N = 2000 (analysis/hopfield-spin-glass).
+    base = {"n_neurons": 1000, "load": 0.1, "update": "glauber", "cues": 4, "max_sweeps": 200}
+    q_rs = float(hopfield_sg(0.1, 0.8)["edwards_anderson_theory"])
+    assert q_rs == pytest.approx(0.398, abs=0.001)
+    frozen = amsim.run("hopfield.glass", {**base, "temperature": 0.8}, trials=4, seed=3, backend="cpu")
+    assert unlabelled(frozen) == []
+    assert float(frozen["edwards_anderson"].mean()) == pytest.approx(q_rs, abs=0.07)
+    assert float(frozen["autocorrelation"].mean()) > 0.25
+    assert float(frozen["max_overlap"].mean()) < 0.35
+    hot = amsim.run("hopfield.glass", {**base, "temperature": 1.8}, trials=4, seed=3, backend="cpu")
+    assert float(hot["edwards_anderson"].mean()) < 0.03
+    assert abs(float(hot["autocorrelation"].mean())) < 0.02
+    # the same numbers on the NumPy reference backend (small, to keep it quick)
+    small = {**base, "n_neurons": 100, "max_sweeps": 6, "temperature": 1.0}
+    xr.testing.assert_equal(amsim.run("hopfield.glass", small, trials=2, seed=1, backend="numpy"),
+                            amsim.run("hopfield.glass", small, trials=2, seed=1, backend="cpu"))
+    with pytest.raises(ValidationError, match="HopfieldParams.update: must be one of glauber, metropolis for "
+                                              "hopfield.glass"):
+        amsim.run("hopfield.glass", {"update": "async"})
+
+
+def test_thermal_average_is_the_mean_of_single_sweeps():
+    # Brute force: the same generator, one retrieve call per sweep, the spins averaged by hand.
+    rng = np.random.default_rng(0)
+    net = HopfieldNetwork(200, backend="cpu").store(random_patterns(10, 200, rng))
+    starts = random_patterns(3, 200, rng)
+    avg = net.thermal_average(starts, temperature=0.7, burn_in=5, sweeps=4, rng=np.random.default_rng(9))
+    gen = np.random.default_rng(9)
+    state = net.retrieve(starts, update="glauber", temperature=0.7, max_sweeps=5, rng=gen).states
+    first, total = state, np.zeros(state.shape)
+    for _ in range(4):
+        state = net.retrieve(state, update="glauber", temperature=0.7, max_sweeps=1, rng=gen).states
+        total += state
+    np.testing.assert_array_equal(avg.magnetization, total / 4)
+    np.testing.assert_array_equal(avg.first, first)
+    np.testing.assert_allclose(avg.edwards_anderson, ((total / 4) ** 2).mean(axis=1))
+    np.testing.assert_allclose(avg.autocorrelation, (first * state).mean(axis=1))
+    with pytest.raises(ValidationError, match="sweeps must be an integer >= 1"):
+        net.thermal_average(starts, temperature=0.7, burn_in=0, sweeps=0)
+    with pytest.raises(ValidationError, match="update must be one of glauber, metropolis"):
+        net.thermal_average(starts, temperature=0.7, burn_in=0, sweeps=1, update="async")
 
 
 def test_quickstart_capacity_extrapolates_to_the_replica_value(tmp_path):

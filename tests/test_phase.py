@@ -93,6 +93,11 @@ def test_figures(tmp_path):
                    0.02, "overlap")
     out = plot_phase_diagram(ds, retrieval_boundary(ds, n_boot=50), tmp_path / "phase.png")
     assert out.read_bytes()[:4] == b"\x89PNG"
+    glass = synthetic(lambda a, t: np.where(t < 1 + np.sqrt(a), 0.3, 0.01), {"load": loads, "temperature": temps},
+                      4, 0.01, "edwards_anderson")
+    freezing = retrieval_boundary(glass, var="edwards_anderson", level=0.05, n_boot=50)
+    both = plot_phase_diagram(ds, retrieval_boundary(ds, n_boot=50), tmp_path / "both.png", freezing=freezing)
+    assert both.read_bytes()[:4] == b"\x89PNG"
     sizes = np.array([250, 1000, 4000])
     fs = synthetic(lambda a, n: 0.5 - 4.0 * (a - 0.14 - 0.7 * n**-0.5), {"load": np.linspace(0.1, 0.24, 15),
                                                                           "n_neurons": sizes}, 6, 0.1, "success")

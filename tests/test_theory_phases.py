@@ -12,6 +12,7 @@ from scipy.integrate import quad
 from scipy.optimize import brentq, fsolve, minimize_scalar
 from scipy.special import erf
 
+from amsim.io import unlabelled
 from amsim.theory.replica import (
     critical_load,
     global_minimum_load,
@@ -209,3 +210,17 @@ def test_validation():
     with pytest.raises(ValueError):
         rs_spin_glass_state(0.1, -1.0)
     assert retrieval_temperature([[0.0, 0.05]]).shape == (1, 2)
+
+
+def test_registered_spin_glass_order_is_zero_above_t_g():
+    from amsim.theory.hopfield import hopfield_sg
+
+    loads, temps = np.array([0.05, 0.1]), np.array([0.5, 1.0, 1.3, 2.0])
+    ds = hopfield_sg(loads, temps)
+    q = ds["edwards_anderson_theory"]
+    assert q.dims == ("load", "temperature") and unlabelled(ds) == []
+    below = temps[None, :] < 1 + np.sqrt(loads[:, None])
+    np.testing.assert_array_equal(q.values[~below], 0.0)  # the paramagnet
+    np.testing.assert_allclose(q.values[below], rs_spin_glass_state(loads[:, None], temps[None, :])["q"][below])
+    assert np.all(np.diff(q.values, axis=1) <= 0)  # q falls with T
+    assert float(hopfield_sg(0.1, 1.0)["edwards_anderson_theory"]) == pytest.approx(q.values[1, 1])

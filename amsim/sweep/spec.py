@@ -151,7 +151,7 @@ def load_study(path: str | os.PathLike[str]) -> Study:
     for index in itertools.product(*(range(len(v)) for v in axes.values())):
         coords = {name: values[i] for (name, values), i in zip(axes.items(), index, strict=True)}
         try:
-            tasks.append(Task(index, coords, cls.from_dict({**base_values, **coords}, where=where)))
+            tasks.append(Task(index, coords, exp.validate(cls.from_dict({**base_values, **coords}, where=where))))
         except ValidationError as exc:
             raise ValidationError(f"{where}: axes: {exc}") from None
     theory = data.get("theory")

@@ -1,6 +1,7 @@
 """Registered Hopfield theory curves as labelled Datasets on simulation coordinates.
 
 ``hopfield-rs``        retrieval state of the replica-symmetric theory on (load[, temperature])
+``hopfield-sg``        Edwards-Anderson order of the state without retrieval on (load, temperature)
 ``hopfield-phases``    the phase boundaries T_g, T_M, T_c on load
 ``hopfield-mixtures``  symmetric mixture states at vanishing load on (mixture, temperature)
 """
@@ -30,6 +31,7 @@ from amsim.theory.replica import (
     rs_energy,
     rs_finite_temperature,
     rs_free_energy,
+    rs_spin_glass_state,
     spin_glass_temperature,
 )
 
@@ -110,6 +112,49 @@ def hopfield_rs(load: np.ndarray | float, temperature: np.ndarray | float = 0.0)
     # on the variable too, so the values survive when the curve is merged into a simulation dataset
     ds["overlap_theory"].attrs.update(alpha_c=alpha_c, m_c=m_c)
     ds.attrs.update(alpha_c=alpha_c, m_c=m_c, theory="hopfield-rs", references=REFERENCES)
+    return ds
+
+
+@register_theory("hopfield-sg", inputs=("load", "temperature"))
+def hopfield_sg(load: np.ndarray | float, temperature: np.ndarray | float) -> xr.Dataset:
+    """Edwards-Anderson order of the AGS replica-symmetric state without retrieval (``m = 0``).
+
+    Parameters
+    ----------
+    load : float or ndarray, shape (L,)
+        Memory loads alpha = P / N, > 0.
+    temperature : float or ndarray, shape (K,)
+        Temperatures T >= 0 in coupling units.
+
+    Returns
+    -------
+    xr.Dataset
+        On (load, temperature), a single value being a scalar coordinate: ``edwards_anderson_theory`` (float64),
+        q of the spin-glass state below T_g = 1 + sqrt(alpha) and 0 (the paramagnet) from T_g up; NaN at
+        ``alpha = 0`` below T = 1, where no such state exists. Comparable with ``edwards_anderson`` of the
+        ``hopfield.glass`` experiment.
+
+    Raises
+    ------
+    ValidationError
+        If a load or temperature is negative or not finite, or not a number or 1-d grid.
+
+    References
+    ----------
+    Amit, Gutfreund & Sompolinsky, Ann. Phys. 173, 30 (1987), doi:10.1016/0003-4916(87)90092-3, Sec. 5: the
+    spin-glass solution and T_g.
+    """
+    loads = _input("hopfield-sg", "load", load)
+    temps = _input("hopfield-sg", "temperature", temperature)
+    dims = tuple(name for name, values in (("load", loads), ("temperature", temps)) if values.ndim)
+    a, t = (loads[:, None], temps[None, :]) if len(dims) == 2 else (loads, temps)
+    q = rs_spin_glass_state(a, t)["q"]
+    q = np.where(np.broadcast_to(t, q.shape) >= spin_glass_temperature(np.broadcast_to(a, q.shape)), 0.0, q)
+    ds = xr.Dataset(
+        {"edwards_anderson_theory": label(xr.DataArray(q, dims=dims), "q of the m = 0 state, replica-symmetric "
+                                          "theory")},
+        coords={"load": _coordinate("load", loads), "temperature": _coordinate("temperature", temps)})
+    ds.attrs.update(theory="hopfield-sg", references=REFERENCES)
     return ds
 
 

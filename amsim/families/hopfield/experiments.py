@@ -7,7 +7,7 @@ import xarray as xr
 
 from amsim.families.hopfield import engines
 from amsim.families.hopfield.model import HopfieldNetwork, corrupt, random_patterns
-from amsim.families.hopfield.params import HopfieldParams
+from amsim.families.hopfield.params import STOCHASTIC, HopfieldParams
 from amsim.io import label
 from amsim.registry import register_experiment
 
@@ -86,10 +86,7 @@ def retrieval(p: HopfieldParams, *, trials: int, rng: np.random.Generator, backe
         "n_patterns": label(xr.DataArray(n_pat), "stored patterns P", "patterns"),
         **_engine_variables(engine, retrieval_memory(p, trials)),
     }
-    coords = {
-        "trial": label(xr.DataArray(np.arange(trials), dims="trial"), "trial (independent network)"),
-        "cue": label(xr.DataArray(np.arange(c), dims="cue"), "cue index"),
-    }
+    coords = _trial_coordinates(trials, c)
     if p.trace:
         data["energy_trace"] = label(xr.DataArray(traces["energy_trace"], dims=(*dims, "sweep")),
                                      "energy per neuron after each sweep")
@@ -97,6 +94,70 @@ def retrieval(p: HopfieldParams, *, trials: int, rng: np.random.Generator, backe
                                       "overlap with the cued pattern after each sweep")
         coords["sweep"] = label(xr.DataArray(np.arange(width), dims="sweep"), f"{unit} done (0: the cue)", unit)
     return xr.Dataset(data, coords=coords)
+
+
+def _trial_coordinates(trials: int, cues: int | None = None) -> dict[str, xr.DataArray]:
+    coords = {"trial": label(xr.DataArray(np.arange(trials), dims="trial"), "trial (independent network)")}
+    if cues is not None:
+        coords["cue"] = label(xr.DataArray(np.arange(cues), dims="cue"), "cue index")
+    return coords
+
+
+def glass_check(p: HopfieldParams) -> None:
+    """hopfield.glass needs stochastic dynamics and at least one sweep each of burn-in and averaging."""
+    if p.update not in STOCHASTIC:
+        p.fail("update", f"must be one of {', '.join(STOCHASTIC)} for hopfield.glass")
+    if p.max_sweeps < 2:
+        p.fail("max_sweeps", "must be >= 2 for hopfield.glass (half burn-in, half average)")
+
+
+@register_experiment("hopfield.glass", memory=retrieval_memory, check=glass_check)
+def glass(p: HopfieldParams, *, trials: int, rng: np.random.Generator, backend: str) -> xr.Dataset:
+    """Store P random patterns, start the stochastic dynamics from random states, measure the frozen order.
+
+    Each of the ``cues`` starts of a trial is a uniformly random state (``noise`` is not used). The dynamics
+    (``update`` = glauber or metropolis at ``temperature``) runs ``max_sweeps // 2`` sweeps of burn-in, then the
+    spins are averaged over the remaining sweeps (`HopfieldNetwork.thermal_average`). Above the spin-glass
+    temperature T_g = 1 + sqrt(alpha) the network is paramagnetic and the Edwards-Anderson order ``q`` is only
+    the finite-time bias; below it the spins freeze and ``q`` approaches the replica theory's (``hopfield-sg``).
+
+    Returns
+    -------
+    xr.Dataset
+        Dimensions (trial, cue). Variables: ``edwards_anderson`` (q, the mean squared time-averaged spin),
+        ``autocorrelation`` (overlap of the states that open and close the average), ``max_overlap`` (largest
+        absolute overlap of the final state with a stored pattern: small unless the dynamics found a retrieval
+        or mixture state), ``energy`` per neuron of the final state, and the scalars ``n_patterns``, ``engine``
+        and ``memory``.
+    """
+    n, n_pat, c = p.n_neurons, p.n_patterns, p.cues
+    out = {name: np.empty((trials, c)) for name in ("edwards_anderson", "autocorrelation", "max_overlap", "energy")}
+    engine = _engine_for(p, c, True)
+    net = HopfieldNetwork.from_params(p, backend, engine)
+    burn_in = p.max_sweeps // 2
+    for t in range(trials):
+        net.store(random_patterns(n_pat, n, rng, p.activity), rng)
+        starts = random_patterns(c, n, rng)
+        result = net.thermal_average(starts, temperature=p.temperature, burn_in=burn_in,
+                                     sweeps=p.max_sweeps - burn_in, rng=rng, update=p.update, order=p.order)
+        out["edwards_anderson"][t] = result.edwards_anderson
+        out["autocorrelation"][t] = result.autocorrelation
+        out["max_overlap"][t] = np.abs(net.overlaps(result.last)).max(axis=1)
+        out["energy"][t] = net.energy(result.last)
+    dims = ("trial", "cue")
+    span = f"sweeps {burn_in + 1}-{p.max_sweeps}"
+    texts = {
+        "edwards_anderson": f"Edwards-Anderson order q (mean of <s_i>^2 over {span})",
+        "autocorrelation": f"autocorrelation (of the states after sweeps {burn_in} and {p.max_sweeps})",
+        "max_overlap": "largest |overlap| of the final state with a stored pattern",
+        "energy": "energy per neuron of the final state",
+    }
+    return xr.Dataset(
+        {**{name: label(xr.DataArray(values, dims=dims), texts[name]) for name, values in out.items()},
+         "n_patterns": label(xr.DataArray(n_pat), "stored patterns P", "patterns"),
+         **_engine_variables(engine, retrieval_memory(p, trials))},
+        coords=_trial_coordinates(trials, c),
+    )
 
 
 def _stability_engine(p: HopfieldParams) -> str:
@@ -141,5 +202,5 @@ def stability(p: HopfieldParams, *, trials: int, rng: np.random.Generator, backe
             "n_patterns": label(xr.DataArray(n_pat), "stored patterns P", "patterns"),
             **_engine_variables(engine, stability_memory(p, trials)),
         },
-        coords={"trial": label(xr.DataArray(np.arange(trials), dims="trial"), "trial (independent network)")},
+        coords=_trial_coordinates(trials),
     )

@@ -21,7 +21,7 @@ import numpy as np
 from amsim import backends
 from amsim.exceptions import ValidationError
 from amsim.families.hopfield import engines, rules
-from amsim.families.hopfield.params import MAX_NEURONS_TIMES_PATTERNS, HopfieldParams
+from amsim.families.hopfield.params import MAX_NEURONS_TIMES_PATTERNS, STOCHASTIC, HopfieldParams
 from amsim.resources import format_bytes, require_memory
 
 _PACKAGE = "amsim.families.hopfield"
@@ -74,6 +74,33 @@ def temperatures(n_sweeps: int, temperature: float, anneal_from: float = 0.0, sc
         t = anneal_from + (temperature - anneal_from) * x
     t[-1] = temperature
     return t
+
+
+@dataclass(frozen=True)
+class ThermalAverage:
+    """Outcome of :meth:`HopfieldNetwork.thermal_average` for B starts.
+
+    Attributes
+    ----------
+    magnetization : ndarray, (B, N) float64
+        Time-averaged spins ``<s_i>`` over the averaging sweeps.
+    first, last : ndarray, (B, N) int8
+        The states after the burn-in and after the last averaging sweep.
+    """
+
+    magnetization: np.ndarray
+    first: np.ndarray
+    last: np.ndarray
+
+    @property
+    def edwards_anderson(self) -> np.ndarray:
+        """``q = (1/N) sum_i <s_i>^2`` of each state, (B,) float64."""
+        return (self.magnetization**2).mean(axis=1)
+
+    @property
+    def autocorrelation(self) -> np.ndarray:
+        """``(1/N) sum_i s_i(first) s_i(last)``, (B,) float64: ~0 in the paramagnet, ~q in a frozen state."""
+        return (self.first.astype(np.float64) * self.last).mean(axis=1)
 
 
 @dataclass(frozen=True)
@@ -285,6 +312,53 @@ class HopfieldNetwork:
             return Retrieval(states, steps, converged)
         return Retrieval(states, steps, converged, np.column_stack([energy0, trace_energy]),
                          np.column_stack([overlap0, (offset[:, None] + trace_overlap) / divisor[:, None]]))
+
+    def thermal_average(self, starts: np.ndarray, *, temperature: float, burn_in: int, sweeps: int,
+                        rng: np.random.Generator | None = None, update: str = "glauber",
+                        order: str = "random") -> ThermalAverage:
+        """Time-averaged spins of stochastic dynamics: ``burn_in`` sweeps from each start, then ``sweeps`` more,
+        the spins averaged over the states after each of them.
+
+        Parameters
+        ----------
+        starts : ndarray, (B, N) int8
+            Initial ±1 states (e.g. uniformly random, to look for the spin-glass phase).
+        temperature : float
+            T > 0 of the ``update`` dynamics (``glauber`` or ``metropolis``), in coupling units.
+        burn_in, sweeps : int
+            Sweeps run before averaging (>= 0), and sweeps averaged over (>= 1).
+        rng, order
+            As in :meth:`retrieve` (the same generator gives the same averages on every backend and engine).
+
+        Returns
+        -------
+        ThermalAverage
+            ``magnetization`` (B, N) float64, ``<s_i>`` over the averaging sweeps; ``first`` and ``last`` (B, N)
+            int8, the states that open and close the average; and from them ``edwards_anderson`` (B,),
+            ``q = (1/N) sum_i <s_i>^2``, and ``autocorrelation`` (B,), ``(1/N) first . last``.
+
+        Notes
+        -----
+        In the paramagnet ``q`` is the finite-time bias, about (1 + 2 tau) / ``sweeps`` for a correlation time tau
+        (in sweeps) and 0 as ``sweeps`` grows; in a frozen (spin-glass or retrieval) state it tends to the
+        Edwards-Anderson order parameter of the replica theory.
+        """
+        if update not in STOCHASTIC:
+            raise ValidationError(f"thermal_average: update must be one of {', '.join(STOCHASTIC)} (got "
+                                  f"{update!r}); the T = 0 dynamics stop at a fixed point")
+        for name, value, least in (("burn_in", burn_in, 0), ("sweeps", sweeps, 1)):
+            if int(value) != value or value < least:
+                raise ValidationError(f"thermal_average: {name} must be an integer >= {least} (got {value!r})")
+        rng = np.random.default_rng() if rng is None else rng
+        settings = {"update": update, "temperature": temperature, "rng": rng, "order": order}
+        first = self.retrieve(starts, max_sweeps=burn_in, **settings).states if burn_in else \
+            np.array(starts, dtype=np.int8, order="C")
+        total = np.zeros(first.shape)
+        state = first
+        for _ in range(sweeps):
+            state = self.retrieve(state, max_sweeps=1, **settings).states
+            total += state
+        return ThermalAverage(total / sweeps, first, state)
 
     def _sequential(self, states, aux, mode, betas, order, rng, steps, converged, readout, trace_energy,
                     trace_overlap) -> None:
