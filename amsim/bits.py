@@ -36,9 +36,10 @@ def pack_bits(bits: np.ndarray) -> np.ndarray:
         Padding bits past N are zero.
     """
     n = bits.shape[-1]
-    padded = np.zeros((*bits.shape[:-1], -(-n // 64) * 64), dtype=np.uint8)
-    padded[..., :n] = bits > 0
-    return np.packbits(padded, axis=-1, bitorder="little").view(np.uint64)
+    packed = np.packbits(bits > 0, axis=-1, bitorder="little")  # the last byte zero-padded
+    words = np.zeros((*bits.shape[:-1], -(-n // 64) * 8), dtype=np.uint8)
+    words[..., :packed.shape[-1]] = packed
+    return words.view(np.uint64)
 
 
 def unpack_bits(words: np.ndarray, n: int | None = None) -> np.ndarray:

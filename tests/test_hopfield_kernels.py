@@ -552,3 +552,20 @@ def test_stored_patterns_are_fixed_points(mod):
 
 def test_cuda_kernels_match_reference_under_simulator():
     run_under_cudasim("cudasim_hopfield.py")
+
+
+@pytest.mark.parametrize(("n_patterns", "n"), [(1, 1), (37, 101), (300, 260), (5, 700)])
+def test_engine_preparation_packs_and_transposes_like_brute_force(n_patterns, n):
+    from amsim.families.hopfield.engines import transposed
+
+    rng = np.random.default_rng(n)
+    xi = (rng.integers(0, 2, size=(n_patterns, n), dtype=np.int8) * 2 - 1).astype(np.int8)
+    wide = transposed(xi, n_patterns + 7, np.int16)
+    assert wide.dtype == np.int16 and wide.shape == (n, n_patterns + 7)
+    for i, mu in itertools.product(range(n), range(n_patterns + 7)):
+        assert wide[i, mu] == (xi[mu, i] if mu < n_patterns else 0)
+    words = pack_bits(xi)
+    assert words.shape == (n_patterns, -(-n // 64)) and words.dtype == np.uint64
+    for mu, i in itertools.product(range(n_patterns), range(-(-n // 64) * 64)):
+        bit = (int(words[mu, i // 64]) >> (i % 64)) & 1
+        assert bit == (i < n and xi[mu, i] > 0)
