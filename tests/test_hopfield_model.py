@@ -131,7 +131,7 @@ def test_annealing_finds_lower_energy_than_a_quench():
 def test_memory_estimates_follow_the_engine(monkeypatch, capsys):
     scale = HopfieldParams(n_neurons=100_000, load=0.05, update="sync", cues=16)
     assert engines.choose("auto", "hebb", 0.0, 100_000, 5000) == "patterns"
-    assert retrieval_memory(scale, 1) < 2 << 30  # the pattern engine: about 1 GiB of int16 patterns
+    assert retrieval_memory(scale, 1) < 2 << 30  # the pattern engine: about 0.5 GiB of int8 patterns
     assert retrieval_memory(scale.replace(engine="dense"), 1) > 18 << 30  # int16 W: 2 N^2 bytes
     assert engines.choose("auto", "storkey", 0.0, 100_000, 5000) == "dense"
     big = np.ones((10, 400_000), np.int8)

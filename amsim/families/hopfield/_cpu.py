@@ -26,9 +26,10 @@ patterns and states hold only ±1.
 
 Speed notes (N = 4000, P = 400, B = 100, one thread)
 ----------------------------------------------------
-* Pattern engine: a field ``h_i = xi_i . m`` is a dot product of int16 rows, which LLVM turns into
-  ``vpmaddwd`` (32 multiply-adds per instruction); the states of a chunk share each row of ``Xi^T`` while it is
-  in L1, and overlap counts come from XOR + popcount on packed bits (B P K popcounts instead of B N P products).
+* Pattern engine: a field ``h_i = xi_i . m`` is a dot product of an int8 pattern row (sign-extended in
+  registers) with int16 counts, which LLVM turns into ``vpmaddwd`` (32 multiply-adds per instruction); the
+  states of a chunk share each row of ``Xi^T`` while it is in L1, and overlap counts come from XOR + popcount on
+  packed bits (B P K popcounts instead of B N P products).
 * Bit engine: ``h_i = sum_mu xi_i^mu m_mu`` from bit planes of ``d_mu = (N - m_mu) / 2``:
   ``sum_mu xi_i^mu d_mu = 2 sum_k 2^k popcount(x_i AND D_k) - sum_mu d_mu`` (ceil(log2(N + 1)) planes).
 * Dense engine: after the first fields, a flip of spin j adds ``2 s_j W[j]`` to every field, so a step costs
@@ -629,7 +630,7 @@ def overlap_counts(bits_n, states, counts):
 
 @njit(cache=True, fastmath=_FM)
 def _dot(x, m):
-    """``sum_mu x[mu] m[mu]`` in int32: int16 operands vectorise to ``vpmaddwd``, provided every product and sum
+    """``sum_mu x[mu] m[mu]`` in int32: int8/int16 operands vectorise to ``vpmaddwd``, provided every product and sum
     is truncated back to int32 (Numba types ``int32 * int32`` as int64, which would widen the whole loop)."""
     acc = np.int32(0)
     for k in range(x.shape[0]):

@@ -509,11 +509,11 @@ PTX_KERNELS = [
     (_overlaps_kernel, (_I8_2, _I8_2, _F64_2)),
     (_pack_kernel, (_I8_2, _I32_1, _U64_2)),
     *[(_counts_kernel, (_U64_2, _U64_2, _I32_1, _I64, c)) for c in _COUNTS],
-    *[(_pattern_fields_kernel, (_I16_2, _I64, _I8_2, c, _I32_1, _I32_2)) for c in _COUNTS],
-    *[(_pattern_counts_kernel, (_I16_2, _I8_2, _I32_1, c)) for c in _COUNTS],
+    *[(_pattern_fields_kernel, (_I8_2, _I64, _I8_2, c, _I32_1, _I32_2)) for c in _COUNTS],
+    *[(_pattern_counts_kernel, (_I8_2, _I8_2, _I32_1, c)) for c in _COUNTS],
     (_bit_fields_kernel, (_U64_2, _I64, _I8_2, _I32_2, _I32_1, _I32_2)),
     *[(_counts_trace_kernel, (_I8_2, c, _I64, _F64_2, _I32_1, _I64, _F64_2, _F64_2)) for c in _COUNTS],
-    *[(_count_sweeps_kernel, (_I16_2, _U64_2, _B, _I64, _I8_2, c, _U32_3, _U32_3, _F64_1, _I64, _B, _I32_1, _B_1,
+    *[(_count_sweeps_kernel, (_I8_2, _U64_2, _B, _I64, _I8_2, c, _U32_3, _U32_3, _F64_1, _I64, _B, _I32_1, _B_1,
                               _F64_2, _F64_2, _F64_2, _B, _I32_2)) for c in _COUNTS],
     (_stability_kernel, (_I8_2, _I32_2, _I64, _B_1)),
 ]
@@ -818,7 +818,7 @@ def pattern_sync(patterns_t: np.ndarray, offset: int, states: np.ndarray, counts
 
     Parameters
     ----------
-    patterns_t : ndarray, (N, P') int16
+    patterns_t : ndarray, (N, P') int8
         Transposed ±1 patterns, possibly with extra zero columns.
     offset : int
         ``W_ii - P``: -P, or 0 with self-coupling.
@@ -857,7 +857,7 @@ def _count_sweeps(patterns_t, bits_p, offset, states, counts, order_bits, unifor
     if b == 0:
         return
     use_bits = patterns_t is None
-    d_pt = _dev(np.zeros((1, 1), np.int16) if use_bits else patterns_t)
+    d_pt = _dev(np.zeros((1, 1), np.int8) if use_bits else patterns_t)
     d_bp = _dev(bits_p if use_bits else np.zeros((1, 1), np.uint64), np.uint64)
     d_s, d_counts = _dev(states, np.int8), _dev(counts)
     d_orders, d_uniforms, shuffled = _random_inputs(order_bits, uniform_bits)
@@ -884,7 +884,7 @@ def pattern_sweeps(patterns_t: np.ndarray, offset: int, states: np.ndarray, coun
 
     Parameters
     ----------
-    patterns_t : ndarray, (N, P') int16
+    patterns_t : ndarray, (N, P') int8
     offset : int
         ``W_ii - P``: -P, or 0 with self-coupling.
     states : ndarray, (B, N) int8, in/out
