@@ -57,6 +57,17 @@ def _coordinate(name: str, values: np.ndarray) -> xr.DataArray:
     return coord.squeeze(name, drop=True) if values.ndim == 0 else coord
 
 
+def _load_temperature_grid(theory: str, load: np.ndarray | float, temperature: np.ndarray | float
+                           ) -> tuple[np.ndarray, np.ndarray, tuple[str, ...], np.ndarray, np.ndarray]:
+    """The checked inputs, the dimensions they span (a single value spans none), and the two broadcast against
+    each other as (load, temperature)."""
+    loads = _input(theory, "load", load)
+    temps = _input(theory, "temperature", temperature)
+    dims = tuple(name for name, values in (("load", loads), ("temperature", temps)) if values.ndim)
+    a, t = (loads[:, None], temps[None, :]) if len(dims) == 2 else (loads, temps)
+    return loads, temps, dims, a, t
+
+
 @register_theory("hopfield-rs", inputs=("load", "temperature"))
 def hopfield_rs(load: np.ndarray | float, temperature: np.ndarray | float = 0.0) -> xr.Dataset:
     """AGS replica-symmetric retrieval state of the Hebbian Hopfield network: overlap, q, r, energies.
@@ -89,10 +100,7 @@ def hopfield_rs(load: np.ndarray | float, temperature: np.ndarray | float = 0.0)
     Amit, Gutfreund & Sompolinsky, PRL 55, 1530 (1985), doi:10.1103/PhysRevLett.55.1530; Ann. Phys. 173, 30
     (1987), doi:10.1016/0003-4916(87)90092-3, Secs. 3-5: the RS equations for m, q, r and the free energy.
     """
-    loads = _input("hopfield-rs", "load", load)
-    temps = _input("hopfield-rs", "temperature", temperature)
-    dims = tuple(name for name, values in (("load", loads), ("temperature", temps)) if values.ndim)
-    a, t = (loads[:, None], temps[None, :]) if len(dims) == 2 else (loads, temps)
+    loads, temps, dims, a, t = _load_temperature_grid("hopfield-rs", load, temperature)
     state = rs_finite_temperature(a, t)
     m, q, r, c = state["m"], state["q"], state["r"], state["C"]
     alpha_c, m_c = critical_load()
@@ -144,10 +152,7 @@ def hopfield_sg(load: np.ndarray | float, temperature: np.ndarray | float) -> xr
     Amit, Gutfreund & Sompolinsky, Ann. Phys. 173, 30 (1987), doi:10.1016/0003-4916(87)90092-3, Sec. 5: the
     spin-glass solution and T_g.
     """
-    loads = _input("hopfield-sg", "load", load)
-    temps = _input("hopfield-sg", "temperature", temperature)
-    dims = tuple(name for name, values in (("load", loads), ("temperature", temps)) if values.ndim)
-    a, t = (loads[:, None], temps[None, :]) if len(dims) == 2 else (loads, temps)
+    loads, temps, dims, a, t = _load_temperature_grid("hopfield-sg", load, temperature)
     q = rs_spin_glass_state(a, t)["q"]
     q = np.where(np.broadcast_to(t, q.shape) >= spin_glass_temperature(np.broadcast_to(a, q.shape)), 0.0, q)
     ds = xr.Dataset(
