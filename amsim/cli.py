@@ -235,6 +235,63 @@ def plot(dataset: Path, out: Path | None, x: str | None, y: tuple[str, ...]) -> 
     _print_paths(figure=plot_dataset(ds, out, x=x, y=list(y) or None))
 
 
+def _check_theory_inputs(th: Any, given: list[str], where: str, hint: str = "") -> None:
+    """Raise unless ``given`` are inputs of theory ``th`` and include every input it requires (``hint``: what to do
+    about a missing one; default: give it a grid)."""
+    for key in given:
+        if key not in th.inputs:
+            raise ValidationError(f"{where}: unknown input {key!r} (got {key!r}; allowed: {', '.join(th.inputs)})")
+    required = [p.name for p in inspect.signature(th.fn).parameters.values() if p.default is p.empty]
+    missing = [k for k in required if k not in given]
+    if missing:
+        hint = hint or f"{missing[0]}=START:STOP:NUM or {missing[0]}=V1,V2,..."
+        raise ValidationError(f"{where}: missing input {missing[0]!r} (got {', '.join(given) or 'none'}; "
+                              f"allowed: {hint})")
+
+
+@cli.command()
+@click.argument("dataset", type=click.Path(path_type=Path))
+@click.option("--var", default="overlap", show_default=True, help="Order parameter whose trial mean falls.")
+@click.option("--level", default=0.3, show_default=True, type=float, help="Level that defines the boundary.")
+@click.option("--along", default="temperature", show_default=True, help="Swept coordinate to cross.")
+@click.option("--boot", default=500, show_default=True, type=click.IntRange(10),
+              help="Bootstrap resamples over trials for the 95% interval.")
+@click.option("--theory", "theory_name", help="Registered theory on the other axes to print beside it, e.g. "
+                                              "hopfield-phases.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="NetCDF file [default: the dataset path with -boundary.nc].")
+def boundary(dataset: Path, var: str, level: float, along: str, boot: int, theory_name: str | None,
+             out: Path | None) -> None:
+    """Where the trial mean of VAR falls through LEVEL along a swept axis of DATASET, with a bootstrap interval.
+
+    \b
+    Example (the T_M line of the phase diagram, and the T_g line from random starts):
+      amsim boundary results/hopfield-phase-diagram.nc --theory hopfield-phases
+      amsim boundary results/hopfield-spin-glass.nc --var edwards_anderson --level 0.05
+    """
+    from amsim import registry
+    from amsim.io import check_writable, load_dataset, save_dataset
+    from amsim.phase import retrieval_boundary
+
+    ds = load_dataset(dataset)
+    out = out or dataset.with_name(dataset.stem + "-boundary.nc")
+    check_writable(out)
+    if not 0 < level < 1e300:
+        raise ValidationError(f"boundary: --level must be a positive number (got {level!r})")
+    found = retrieval_boundary(ds, along=along, var=var, level=level, n_boot=boot)
+    if theory_name:
+        th = registry.theory(theory_name)
+        axes = [str(d) for d in found["boundary"].dims]
+        _check_theory_inputs(th, axes, f"boundary: --theory {theory_name}",
+                             "a theory whose inputs are the axes left after the crossing")
+        found = found.merge(th.fn(**{name: found[name].values for name in axes}))
+    table = found.to_dataframe() if found["boundary"].dims else found.to_pandas().to_frame().T
+    click.echo(f"{var} falls through {level:g} along {along} (95% bootstrap interval over trials):")
+    click.echo(table.round(4).to_string())
+    save_dataset(found, out)
+    _print_paths(dataset=out)
+
+
 @cli.command()
 @click.argument("name", required=False)
 @click.argument("assignments", nargs=-1, metavar="[COORD=START:STOP:NUM | COORD=V1,V2,...]...")
@@ -258,15 +315,7 @@ def theory(name: str | None, assignments: tuple[str, ...], out: Path | None) -> 
     th = registry.theory(name)
     grids = {k: np.asarray(axis_values(k, parse_grid(v), f"theory {name}")) for k, v in
              (a.partition("=")[::2] for a in assignments)}
-    for key in grids:
-        if key not in th.inputs:
-            raise ValidationError(f"theory {name}: unknown input {key!r} (got {key!r}; allowed: "
-                                  + ", ".join(th.inputs) + ")")
-    required = [p.name for p in inspect.signature(th.fn).parameters.values() if p.default is p.empty]
-    missing = [k for k in required if k not in grids]
-    if missing:
-        raise ValidationError(f"theory {name}: missing input {missing[0]!r} (got {', '.join(grids) or 'none'}; "
-                              f"allowed: {missing[0]}=START:STOP:NUM or {missing[0]}=V1,V2,...)")
+    _check_theory_inputs(th, list(grids), f"theory {name}")
     try:
         ds = th.fn(**grids)
     except ValueError as exc:  # a theory rejects a value (a negative temperature, ...)

@@ -122,3 +122,30 @@ def test_finite_size_study_extrapolates_to_the_replica_capacity(tmp_path):
     assert np.all(np.diff(alpha) < 0.005), alpha
     assert abs(float(fit["extrapolated"]) - critical_load()[0]) < 0.015, fit
     assert float(fit["extrapolated_low"]) < float(fit["extrapolated"]) < float(fit["extrapolated_high"])
+
+
+def test_boundary_command_prints_saves_and_rejects(tmp_path, capsys):
+    from amsim.cli import main
+    from amsim.io import load_dataset, save_dataset
+
+    loads, temps = np.array([0.02, 0.05]), np.linspace(0.0, 1.0, 11)
+    true = {0.02: 0.33, 0.05: 0.51}
+    ds = synthetic(lambda a, t: 1 - t / (2 * np.vectorize(true.get)(a)), {"load": loads, "temperature": temps},
+                   trials=8, spread=0.05, var="overlap")
+    path = tmp_path / "sweep.nc"
+    save_dataset(ds, path)
+    with pytest.raises(SystemExit) as done:
+        main(["boundary", str(path), "--level", "0.5", "--boot", "50", "--theory", "hopfield-phases"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert "overlap falls through 0.5 along temperature" in out and "retrieval_temperature" in out
+    saved = load_dataset(tmp_path / "sweep-boundary.nc")
+    np.testing.assert_allclose(saved["boundary"].values, [0.33, 0.51], atol=1e-12)
+    np.testing.assert_allclose(saved["spin_glass_temperature"].values, 1 + np.sqrt(loads))
+    for args, fragment in ((["--var", "nope"], "'nope' variable"), (["--theory", "hopfield-sg"], "missing input"),
+                           (["--level", "-1"], "--level must be a positive number")):
+        with pytest.raises(SystemExit) as failed:
+            main(["boundary", str(path), "--out", str(tmp_path / "x.nc"), *args])
+        err = capsys.readouterr().err.strip().splitlines()
+        assert failed.value.code == 2 and len(err) == 1 and fragment in err[0], err
+        assert not (tmp_path / "x.nc").exists()
