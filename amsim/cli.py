@@ -128,9 +128,11 @@ def experiments(name: str | None) -> None:
     chosen = [registry.experiment(name)] if name else registry.experiments()
     for exp in chosen:
         click.echo(f"{exp.name}: {exp.summary}")
-        for field, (default, rule) in exp.family.params.constraints().items():
+        fields = exp.family.params.constraints()
+        width = max(map(len, fields))  # one column for the longest name
+        for field, (default, rule) in fields.items():
             units = "" if rule.units == "1" else f" [{rule.units}]"
-            click.echo(f"    {field:16s} default {default!r:10s} {rule.describe():30s} {rule.doc}{units}")
+            click.echo(f"    {field:{width}s} default {default!r:10s} {rule.describe():30s} {rule.doc}{units}")
 
 
 @cli.command()
