@@ -115,9 +115,10 @@ def counts_of(patterns_t, states, dtype):
 
 def run_engine(mod, engine, patterns, offset, cues, dtype, dynamics, pad=0, trace=None):
     """Sync (``dynamics = max_steps``) or sweeps (``dynamics = (order_bits, uniform_bits, betas, mode)``) on the
-    pattern or bit engine; ``pad`` extra zero columns of the transposed patterns (pattern engine only)."""
+    pattern or bit engine; ``pad`` extra zero columns of the transposed patterns (pattern engine only), int8 as the
+    engine holds them."""
     b = len(cues)
-    pt = np.zeros((patterns.shape[1], patterns.shape[0] + pad), np.int16)
+    pt = np.zeros((patterns.shape[1], patterns.shape[0] + pad), np.int8)
     pt[:, :patterns.shape[0]] = patterns.T
     st = cues.copy()
     counts = counts_of(pt if engine == "patterns" else patterns.T, cues, dtype)
