@@ -341,7 +341,9 @@ class HopfieldNetwork:
         -----
         In the paramagnet ``q`` is the finite-time bias, about (1 + 2 tau) / ``sweeps`` for a correlation time tau
         (in sweeps) and 0 as ``sweeps`` grows; in a frozen (spin-glass or retrieval) state it tends to the
-        Edwards-Anderson order parameter of the replica theory.
+        Edwards-Anderson order parameter of the replica theory. Each averaging sweep is one :meth:`retrieve` call,
+        which rebuilds the fields of the states: cheap on the pattern engines (N P / 64 popcounts per state), about
+        one more sweep's work on the dense engine (N^2 per state).
         """
         if update not in STOCHASTIC:
             raise ValidationError(f"thermal_average: update must be one of {', '.join(STOCHASTIC)} (got "
