@@ -115,7 +115,7 @@ def run(repeats: int, threads: list[int], quick: bool = False, only: list[str] |
                 peers_s = {name: median_time(fn, inputs, repeats) for name, fn in work.peers.items()}
                 fraction = limit_rate = None
                 if work.limit and work.work:
-                    limit_rate = machine.limits()[work.limit]
+                    limit_rate = machine.LIMITS[work.limit]()
                     fraction = work.work(inputs) / amsim_s / limit_rate
             rows.append({
                 "workload": work.name, "threads": t, "amsim_s": amsim_s,

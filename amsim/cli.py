@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import inspect
+import math
 import re
 import sys
 from pathlib import Path
@@ -278,8 +279,8 @@ def boundary(dataset: Path, var: str, level: float, along: str, boot: int, theor
     ds = load_dataset(dataset)
     out = out or dataset.with_name(dataset.stem + "-boundary.nc")
     check_writable(out)
-    if not 0 < level < 1e300:
-        raise ValidationError(f"boundary: --level must be a positive number (got {level!r})")
+    if not math.isfinite(level):
+        raise ValidationError(f"boundary: --level must be a finite number (got {level!r})")
     found = retrieval_boundary(ds, along=along, var=var, level=level, n_boot=boot)
     if theory_name:
         th = registry.theory(theory_name)

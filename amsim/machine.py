@@ -72,6 +72,10 @@ def popcount_rate(words: int = 2048, rounds: int = 4000) -> float:
     return a.size * rounds / _best_of(lambda: _popcount_loop(a, b, rounds))
 
 
+#: The measured limits by name, each a function of no arguments returning a rate.
+LIMITS = {"bandwidth": bandwidth, "popcount": popcount_rate}
+
+
 def limits() -> dict[str, float]:
     """Both limits for the current thread count: ``{"bandwidth": B/s, "popcount": 1/s}``."""
-    return {"bandwidth": bandwidth(), "popcount": popcount_rate()}
+    return {name: measure() for name, measure in LIMITS.items()}
