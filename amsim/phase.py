@@ -1,4 +1,4 @@
-"""Phase boundaries measured in simulations: crossings with bootstrap intervals, finite-size extrapolation, figures.
+"""Phase boundaries measured in simulations: crossings with bootstrap intervals, finite-size extrapolation.
 
 A boundary is where the trial mean of an order parameter (the retrieval overlap, the success fraction) falls
 through a level along one swept axis (temperature, load), with a bootstrap interval over trials, i.e. over
@@ -7,27 +7,25 @@ at several sizes N is extrapolated to N -> infinity with a stated finite-size an
 bootstrap over trials.
 
 >>> from amsim.io import load_dataset
->>> from amsim.phase import retrieval_boundary, plot_phase_diagram
+>>> from amsim.phase import retrieval_boundary
 >>> ds = load_dataset("results/hopfield-phase-diagram.nc")                       # doctest: +SKIP
 >>> boundary = retrieval_boundary(ds, level=0.3)                                  # doctest: +SKIP
->>> plot_phase_diagram(ds, boundary, "analysis/hopfield-phase-diagram/phase-diagram.png")  # doctest: +SKIP
+
+Figures: `amsim.plotting.plot_finite_size`, and the Hopfield phase diagram in `amsim.families.hopfield.figures`.
 """
 
 from __future__ import annotations
 
-import os
-import textwrap
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import xarray as xr
 
 from amsim.exceptions import ValidationError
-from amsim.io import atomic_write, label
+from amsim.io import label
 from amsim.measures import SAMPLE_DIMS, capacity
 
-__all__ = ["finite_size_extrapolation", "plot_finite_size", "plot_phase_diagram", "retrieval_boundary"]
+__all__ = ["finite_size_extrapolation", "retrieval_boundary"]
 
 
 def retrieval_boundary(ds: xr.Dataset, *, along: str = "temperature", var: str = "overlap", level: float = 0.3,
@@ -46,7 +44,7 @@ def retrieval_boundary(ds: xr.Dataset, *, along: str = "temperature", var: str =
     level : float
         Level that defines the boundary. For the retrieval boundary anything between the small overlap left
         after the retrieval state melts (~N^-1/2) and the overlap at the edge of the retrieval state (0.58 at
-        alpha = 0.01, more at larger loads; `amsim.theory.replica.rs_finite_temperature`) converges to T_M as
+        alpha = 0.01, more at larger loads; `amsim.theory.hopfield_replica.rs_finite_temperature`) converges to T_M as
         N -> infinity; 0.3 is midway.
     n_boot, confidence, seed
         Bootstrap resamples over trials, interval coverage and bootstrap seed.
@@ -179,129 +177,16 @@ def finite_size_extrapolation(ds: xr.Dataset, *, size: str = "n_neurons", along:
     return out
 
 
-def _pyplot() -> Any:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+_MOVED = {"plot_phase_diagram": "amsim.families.hopfield.figures", "plot_finite_size": "amsim.plotting"}
 
 
-def _save(fig: Any, out: str | os.PathLike[str]) -> Path:
-    out = Path(out)
-    with atomic_write(out) as tmp:
-        fig.savefig(tmp, dpi=110, format="png")
-    _pyplot().close(fig)
-    return out
+def __getattr__(name: str) -> Any:
+    """Figures that moved out of this module, still importable from here with a deprecation warning."""
+    if name in _MOVED:
+        import importlib
+        import warnings
 
-
-def plot_phase_diagram(ds: xr.Dataset, boundary: xr.Dataset, out: str | os.PathLike[str], *,
-                       var: str = "overlap", freezing: xr.Dataset | None = None) -> Path:
-    """The (load, temperature) phase diagram: simulated mean overlap, measured boundaries, and the RS lines.
-
-    Parameters
-    ----------
-    ds : xr.Dataset
-        Hopfield sweep over ``load`` and ``temperature`` (Glauber dynamics from the stored patterns).
-    boundary : xr.Dataset
-        `retrieval_boundary` of ``ds`` (on ``load``).
-    out : path
-        PNG to write.
-    var : str
-        Variable drawn as the background colour (trial and cue mean).
-    freezing : xr.Dataset, optional
-        A second measured boundary on ``load``, drawn as squares: the freezing temperature from random starts,
-        `retrieval_boundary` of a ``hopfield.glass`` sweep with ``var="edwards_anderson"`` (to compare with T_g).
-
-    Returns
-    -------
-    Path
-        The PNG written.
-
-    Notes
-    -----
-    Theory lines (Amit, Gutfreund & Sompolinsky, Ann. Phys. 173, 30 (1987), doi:10.1016/0003-4916(87)90092-3):
-    T_g = 1 + sqrt(alpha); T_M and T_c drawn parametrically in T (`retrieval_load`, `global_minimum_load`), so
-    that their re-entrant tips show. Computing T_c takes ~3 s.
-    """
-    from amsim.plotting import axis_label
-    from amsim.theory.replica import global_minimum_load, retrieval_load, spin_glass_temperature
-
-    plt = _pyplot()
-    mean = ds[var].mean([d for d in SAMPLE_DIMS if d in ds[var].dims]).transpose("temperature", "load")
-    fig, ax = plt.subplots(figsize=(6.4, 6.2))
-    mesh = ax.pcolormesh(ds["load"].values, ds["temperature"].values, mean.values, shading="nearest",
-                         cmap="Blues", vmin=0, vmax=1)
-    fig.colorbar(mesh, ax=ax, label=f"mean {axis_label(ds[var])} (simulation)")
-    top = max(float(ds["load"].max()) * 1.08, 0.145)  # show T_M reaching alpha_c = 0.138
-    temps = np.linspace(0.0, 0.999, 80)
-    loads = np.linspace(0.0, top, 80)
-    ax.plot(loads, spin_glass_temperature(loads), "k--", lw=1.2, label="T_g = 1 + sqrt(alpha) (RS theory)")
-    ax.plot(retrieval_load(temps), temps, "k-", lw=1.6, label="T_M: retrieval states exist below (RS theory)")
-    ax.plot(global_minimum_load(temps[::2]), temps[::2], "k:", lw=1.6,
-            label="T_c: retrieval states are global minima below (RS theory)")
-    measured = [(boundary, "o", "tab:red", "simulation from a pattern")]
-    if freezing is not None:
-        measured.append((freezing, "s", "tab:orange", "simulation from random states"))
-    for found, marker, colour, text in measured:
-        b = found["boundary"]
-        ax.errorbar(found["load"].values, b.values,
-                    yerr=[(b - found["boundary_low"]).values, (found["boundary_high"] - b).values], fmt=marker,
-                    color=colour, ms=4, capsize=2, label=f"{text}: mean {found.attrs.get('var', var)} falls "
-                                                         f"through {found.attrs.get('level', float('nan')):g}")
-    ax.set_xlim(0, top)
-    highest = max(float(f["boundary_high"].fillna(0).max()) for f, *_ in measured)
-    ax.set_ylim(0, max(1.25, float(ds["temperature"].max()) + 0.05, highest + 0.1))
-    ax.set_xlabel(axis_label(ds["load"]))
-    ax.set_ylabel(axis_label(ds["temperature"]))
-    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.13))  # below: the boundaries fill the axes
-    ax.set_title(textwrap.fill(str(ds.attrs.get("title", "")), 70), fontsize=9)
-    fig.tight_layout()
-    return _save(fig, out)
-
-
-def plot_finite_size(result: xr.Dataset, out: str | os.PathLike[str], *, reference: float | None = None,
-                     reference_label: str = "") -> Path:
-    """Boundary against ``N^-exponent`` with its fit and extrapolation (`finite_size_extrapolation`).
-
-    Parameters
-    ----------
-    result : xr.Dataset
-        Output of `finite_size_extrapolation`.
-    out : path
-        PNG to write.
-    reference, reference_label
-        Optional value to draw as a horizontal line (e.g. the replica-symmetric alpha_c) and its legend text.
-
-    Returns
-    -------
-    Path
-        The PNG written.
-    """
-    plt = _pyplot()
-    size = result["boundary"].dims[0]
-    exponent = float(result.attrs["exponent"])
-    x = result[size].values.astype(float) ** -exponent
-    b = result["boundary"]
-    fig, ax = plt.subplots(figsize=(6.0, 4.4))
-    ax.errorbar(x, b.values, yerr=[(b - result["boundary_low"]).values, (result["boundary_high"] - b).values],
-                fmt="o", ms=4, capsize=2, label="simulation (95% bootstrap interval)")
-    for xi, yi, n in zip(x, b.values, result[size].values, strict=True):
-        ax.annotate(f"N={int(n)}", (xi, yi), textcoords="offset points", xytext=(4, -10), fontsize=7)
-    grid = np.linspace(0.0, x.max() * 1.05, 50)
-    value = float(result["extrapolated"])
-    ax.plot(grid, value + float(result["slope"]) * grid, "-", color="tab:blue", lw=1,
-            label=f"fit {result.attrs['ansatz']}")
-    low, high = float(result["extrapolated_low"]), float(result["extrapolated_high"])
-    ax.errorbar([0.0], [value], yerr=[[value - low], [high - value]], fmt="s", color="tab:blue", capsize=3,
-                label=f"extrapolation {value:.4f} [{low:.4f}, {high:.4f}]")
-    if reference is not None:
-        ax.axhline(reference, color="k", ls=":", lw=1, label=reference_label or f"{reference:g}")
-    ax.set_xlabel(f"N^-{exponent:g} (N = {result[size].attrs.get('long_name', size)})")
-    ax.set_ylabel(textwrap.fill(str(b.attrs.get("long_name", "boundary")), 50), fontsize=9)
-    ax.set_xlim(left=-0.002)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=7)
-    fig.tight_layout()
-    return _save(fig, out)
+        warnings.warn(f"amsim.phase.{name} is deprecated; import it from {_MOVED[name]}", DeprecationWarning,
+                      stacklevel=2)
+        return getattr(importlib.import_module(_MOVED[name]), name)
+    raise AttributeError(f"module 'amsim.phase' has no attribute {name!r}")

@@ -9,6 +9,7 @@ import os
 import re
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import xarray as xr
@@ -18,6 +19,25 @@ from amsim.io import atomic_write
 from amsim.params import did_you_mean
 
 SAMPLE_DIMS = ("trial", "cue")
+
+
+def pyplot() -> Any:
+    """``matplotlib.pyplot`` on the non-interactive Agg backend (figures are files; nothing opens a window)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def save_figure(fig: Any, out: str | os.PathLike[str], dpi: int = 120) -> Path:
+    """Write ``fig`` to the PNG ``out`` atomically and close it; returns the path."""
+    out = Path(out)
+    with atomic_write(out) as tmp:
+        fig.savefig(tmp, dpi=dpi, format="png")
+    pyplot().close(fig)
+    return out
 
 
 def axis_label(da: xr.DataArray, width: int = 48) -> str:
@@ -53,11 +73,7 @@ def plot_dataset(ds: xr.Dataset, out: str | os.PathLike[str], *, x: str | None =
     Path
         The PNG written.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     axes_dims = [d for d in ds.dims if d not in SAMPLE_DIMS]
     x = x or (axes_dims[0] if axes_dims else None)
     if x is None or x not in ds.dims:
@@ -103,8 +119,50 @@ def plot_dataset(ds: xr.Dataset, out: str | os.PathLike[str], *, x: str | None =
         ax.legend(fontsize=7)
     fig.suptitle(str(ds.attrs.get("title", "")), fontsize=10)
     fig.tight_layout()
-    out = Path(out)
-    with atomic_write(out) as tmp:
-        fig.savefig(tmp, dpi=120, format="png")
-    plt.close(fig)
-    return out
+    return save_figure(fig, out)
+
+
+def plot_finite_size(result: xr.Dataset, out: str | os.PathLike[str], *, reference: float | None = None,
+                     reference_label: str = "") -> Path:
+    """Boundary against ``N^-exponent`` with its fit and extrapolation (`amsim.phase.finite_size_extrapolation`).
+
+    Parameters
+    ----------
+    result : xr.Dataset
+        Output of `amsim.phase.finite_size_extrapolation`.
+    out : path
+        PNG to write.
+    reference, reference_label
+        Optional value to draw as a horizontal line (e.g. the replica-symmetric alpha_c) and its legend text.
+
+    Returns
+    -------
+    Path
+        The PNG written.
+    """
+    plt = pyplot()
+    size = result["boundary"].dims[0]
+    exponent = float(result.attrs["exponent"])
+    x = result[size].values.astype(float) ** -exponent
+    b = result["boundary"]
+    fig, ax = plt.subplots(figsize=(6.0, 4.4))
+    ax.errorbar(x, b.values, yerr=[(b - result["boundary_low"]).values, (result["boundary_high"] - b).values],
+                fmt="o", ms=4, capsize=2, label="simulation (95% bootstrap interval)")
+    for xi, yi, n in zip(x, b.values, result[size].values, strict=True):
+        ax.annotate(f"N={int(n)}", (xi, yi), textcoords="offset points", xytext=(4, -10), fontsize=7)
+    grid = np.linspace(0.0, x.max() * 1.05, 50)
+    value = float(result["extrapolated"])
+    ax.plot(grid, value + float(result["slope"]) * grid, "-", color="tab:blue", lw=1,
+            label=f"fit {result.attrs['ansatz']}")
+    low, high = float(result["extrapolated_low"]), float(result["extrapolated_high"])
+    ax.errorbar([0.0], [value], yerr=[[value - low], [high - value]], fmt="s", color="tab:blue", capsize=3,
+                label=f"extrapolation {value:.4f} [{low:.4f}, {high:.4f}]")
+    if reference is not None:
+        ax.axhline(reference, color="k", ls=":", lw=1, label=reference_label or f"{reference:g}")
+    ax.set_xlabel(f"N^-{exponent:g} (N = {result[size].attrs.get('long_name', size)})")
+    ax.set_ylabel(textwrap.fill(str(b.attrs.get("long_name", "boundary")), 50), fontsize=9)
+    ax.set_xlim(left=-0.002)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    return save_figure(fig, out, dpi=110)

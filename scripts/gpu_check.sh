@@ -5,14 +5,22 @@
 # minutes on an A100/H100-class GPU. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PYTHON=${PYTHON:-python3}
-[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test,cuda]"
-.venv/bin/python -c "import sys; from amsim import backends
+# AMSIM_PYTHON: an interpreter that already has amsim's dependencies (an offline GPU machine); amsim is then
+# imported from this checkout, and nothing is installed.
+if [ -n "${AMSIM_PYTHON:-}" ]; then
+    PY=$AMSIM_PYTHON
+    export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
+else
+    PYTHON=${PYTHON:-python3}
+    [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test,cuda]"
+    PY=.venv/bin/python
+fi
+"$PY" -c "import sys; from amsim import backends
 sys.exit(0 if backends.cuda_available() else 'gpu_check: no usable NVIDIA GPU (nothing to check)')"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || true
-timeout 420 .venv/bin/python -m pytest --rungpu -q tests/test_gpu.py "$@"
-timeout 150 .venv/bin/python - <<'PY'
+timeout 420 "$PY" -m pytest --rungpu -q tests/test_gpu.py "$@"
+timeout 150 "$PY" - <<'PY'
 """GPU timing: median of 3 after a warm-up (JIT), the cuda backend beside the cpu backend, same inputs."""
 import numpy as np
 

@@ -18,8 +18,8 @@ from amsim.families.hopfield.experiments import retrieval_memory
 from amsim.io import unlabelled
 from amsim.measures import capacity
 from amsim.sweep import load_study, sweep
-from amsim.theory.hopfield import hopfield_sg
-from amsim.theory.replica import critical_load
+from amsim.theory.hopfield_curves import hopfield_sg
+from amsim.theory.hopfield_replica import critical_load
 
 
 def test_corrupt_flips_exactly_the_requested_bits():

@@ -9,9 +9,11 @@ from conftest import ROOT
 
 from amsim.exceptions import ValidationError
 from amsim.io import label, unlabelled
-from amsim.phase import finite_size_extrapolation, plot_finite_size, plot_phase_diagram, retrieval_boundary
+from amsim.families.hopfield.figures import plot_phase_diagram
+from amsim.phase import finite_size_extrapolation, retrieval_boundary
+from amsim.plotting import plot_finite_size
 from amsim.sweep import load_study, sweep
-from amsim.theory.replica import critical_load
+from amsim.theory.hopfield_replica import critical_load
 
 
 def synthetic(profile, axes, trials, spread, var):

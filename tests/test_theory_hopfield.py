@@ -10,7 +10,7 @@ from amsim.cli import cli
 from amsim.exceptions import ValidationError
 from amsim.io import load_dataset, unlabelled
 from amsim.sweep import axis_coords, load_study, theory_dataset
-from amsim.theory.replica import critical_load, rs_finite_temperature, rs_zero_temperature
+from amsim.theory.hopfield_replica import critical_load, rs_finite_temperature, rs_zero_temperature
 
 ALPHA_C, M_C = critical_load()
 

@@ -1,4 +1,4 @@
-"""Symmetric mixture states at vanishing load (amsim.theory.mixtures) against AGS, PRA 32, 1007 (1985).
+"""Symmetric mixture states at vanishing load (amsim.theory.hopfield_mixtures) against AGS, PRA 32, 1007 (1985).
 
 Published: the 3-mixture overlap 1/2 at T = 0 and its stability below T ~ 0.46 (abstract: "Below T ~ 0.46 T_c
 additional dynamically stable states appear"); even mixtures are never stable. The other checks are closed
@@ -12,13 +12,13 @@ import pytest
 from scipy.optimize import brentq
 from scipy.special import comb
 
-from amsim.theory.mixtures import (
+from amsim.theory.hopfield_mixtures import (
     mixture_free_energy,
     mixture_overlap,
     mixture_stability,
     mixture_stability_temperature,
 )
-from amsim.theory.replica import rs_finite_temperature
+from amsim.theory.hopfield_replica import rs_finite_temperature
 
 
 def test_zero_temperature_overlaps():

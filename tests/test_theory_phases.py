@@ -1,4 +1,4 @@
-"""The AGS phase diagram (amsim.theory.replica): spin-glass state, free energies, T_g, T_M, T_c.
+"""The AGS phase diagram (amsim.theory.hopfield_replica): spin-glass state, free energies, T_g, T_M, T_c.
 
 Published values checked: alpha_c = 0.138 at T = 0 and T_g = 1 + sqrt(alpha) (AGS, PRL 55, 1530 (1985)); T_c
 reaching 0 near alpha ~ 0.05 (AGS 1985: retrieval states are global minima only below alpha ~ 0.05). Where no
@@ -13,7 +13,7 @@ from scipy.optimize import brentq, fsolve, minimize_scalar
 from scipy.special import erf
 
 from amsim.io import unlabelled
-from amsim.theory.replica import (
+from amsim.theory.hopfield_replica import (
     critical_load,
     global_minimum_load,
     global_minimum_temperature,
@@ -213,7 +213,7 @@ def test_validation():
 
 
 def test_registered_spin_glass_order_is_zero_above_t_g():
-    from amsim.theory.hopfield import hopfield_sg
+    from amsim.theory.hopfield_curves import hopfield_sg
 
     loads, temps = np.array([0.05, 0.1]), np.array([0.5, 1.0, 1.3, 2.0])
     ds = hopfield_sg(loads, temps)

@@ -1,4 +1,4 @@
-"""Tests of the AGS replica-symmetric theory (amsim.theory.replica)."""
+"""Tests of the AGS replica-symmetric theory (amsim.theory.hopfield_replica)."""
 
 import numpy as np
 import pytest
@@ -6,7 +6,7 @@ from scipy.integrate import quad
 from scipy.optimize import brentq, fsolve
 from scipy.special import erf
 
-from amsim.theory.replica import (
+from amsim.theory.hopfield_replica import (
     critical_load,
     retrieval_error_fraction,
     rs_finite_temperature,

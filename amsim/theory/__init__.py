@@ -1,8 +1,10 @@
 """Theory curves (replica, signal-to-noise, ...) on the same coordinates as the simulations.
 
-Importing this package registers every named theory (``amsim theory --help`` lists them).
+Modules are named after the family they describe: ``<family>.py`` or ``<family>_<topic>.py`` hold the functions
+(``hopfield_replica``, ``hopfield_mixtures``, ``sdm``), and ``<family>_curves.py`` registers the named curves that
+``amsim theory`` and studies evaluate. Importing this package registers every named curve.
 """
 
-from amsim.theory import hopfield, sdm_curves
+from amsim.theory import hopfield_curves, sdm_curves
 
-__all__ = ["hopfield", "sdm_curves"]
+__all__ = ["hopfield_curves", "sdm_curves"]

@@ -17,13 +17,13 @@ from amsim.exceptions import ValidationError
 from amsim.families.hopfield.params import HopfieldParams
 from amsim.io import label, param_coordinate
 from amsim.registry import register_theory
-from amsim.theory.mixtures import (
+from amsim.theory.hopfield_mixtures import (
     mixture_free_energy,
     mixture_overlap,
     mixture_stability,
     mixture_stability_temperature,
 )
-from amsim.theory.replica import (
+from amsim.theory.hopfield_replica import (
     critical_load,
     global_minimum_temperature,
     phase_diagram_points,
@@ -178,8 +178,8 @@ def hopfield_phases(load: np.ndarray | float) -> xr.Dataset:
         On ``load``: ``spin_glass_temperature`` (T_g = 1 + sqrt(alpha): below it a spin-glass state exists),
         ``retrieval_temperature`` (T_M: retrieval states exist below it; NaN above the largest retrieval load
         0.1382) and ``global_minimum_temperature`` (T_c: below it retrieval states are global minima; NaN above
-        0.0531). Attributes: the landmarks of `amsim.theory.replica.phase_diagram_points` (``alpha_c``, ``m_c``,
-        ``retrieval_load_max``, ``global_load_zero``, ...).
+        0.0531). Attributes: the landmarks of `amsim.theory.hopfield_replica.phase_diagram_points` (``alpha_c``,
+        ``m_c``, ``retrieval_load_max``, ``global_load_zero``, ...).
 
     Raises
     ------
