@@ -9,17 +9,11 @@ Public API::
 ``import amsim`` loads no CUDA code, Dask or matplotlib.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("amsim")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0+unknown"
-
-from amsim.exceptions import AmsimError, BackendUnavailableError, UnknownNameError, ValidationError  # noqa: E402
-from amsim.params import Params, param  # noqa: E402
-from amsim.runner import run  # noqa: E402
-from amsim.sweep import load_study, sweep  # noqa: E402
+from amsim.exceptions import AmsimError, BackendUnavailableError, UnknownNameError, ValidationError
+from amsim.params import Params, param
+from amsim.runner import run
+from amsim.sweep import load_study, sweep
+from amsim.version import __version__
 
 __all__ = ["AmsimError", "BackendUnavailableError", "Params", "UnknownNameError", "ValidationError",
            "__version__", "load_study", "param", "run", "sweep"]

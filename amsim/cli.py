@@ -340,8 +340,9 @@ def info() -> None:
     import platform
     from importlib.metadata import version
 
-    from amsim import __version__, backends
+    from amsim import backends
     from amsim.resources import format_bytes, physical_memory
+    from amsim.version import __version__
 
     click.echo(f"amsim {__version__}  python {platform.python_version()}  {platform.platform()}")
     for pkg in ("numpy", "numba", "scipy", "xarray", "h5netcdf", "click"):

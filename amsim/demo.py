@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from amsim.families.hopfield import HopfieldNetwork, corrupt
+from amsim.families.hopfield import HopfieldNetwork
+from amsim.patterns import corrupt
 
 # Five 10 x 10 letters (# = +1, . = -1), drawn for amsim; rows of each letter separated by "/".
 LETTERS = {
@@ -44,9 +45,9 @@ def run_demo(noise: float = 0.25, seed: int = 0, update: str = "async", backend:
     """
     rng = np.random.default_rng(seed)
     patterns = letter_patterns()
-    net = HopfieldNetwork(patterns.shape[1], backend=backend).store(patterns)
+    net = HopfieldNetwork(n_neurons=patterns.shape[1], backend=backend, random_state=rng).store(patterns)
     cues = corrupt(patterns, noise, rng)
-    result = net.retrieve(cues, update=update, rng=rng)
+    result = net.recall(cues, update=update)
     overlaps = net.overlaps(result.states).diagonal()
     blocks = []
     for k, name in enumerate(LETTERS):

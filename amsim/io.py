@@ -31,7 +31,7 @@ REQUIRED_ATTRS = ("title", "amsim_version", "experiment", "family", "params_json
 def make_attrs(*, title: str, experiment: str, family: str, params_json: str, backend: str, seed: int,
                references: Sequence[str] = ()) -> dict[str, str | int | list[str]]:
     """Global provenance attributes of a result Dataset (NetCDF-safe: str, int, list of str)."""
-    from amsim import __version__
+    from amsim.version import __version__
 
     return {
         "title": title,

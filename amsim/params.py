@@ -18,6 +18,7 @@ import difflib
 import json
 import math
 import operator
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -115,6 +116,8 @@ class Params:
     """
 
     family: ClassVar[str] = ""
+    #: Former parameter names still accepted, with a DeprecationWarning: old name -> current name.
+    renamed: ClassVar[dict[str, str]] = {}
 
     def __post_init__(self) -> None:
         hints = _hints(type(self))
@@ -140,18 +143,35 @@ class Params:
 
     @classmethod
     def check_names(cls, names: Mapping[str, Any] | list[str], where: str) -> None:
-        """Raise :class:`UnknownNameError` for the first name that is not a field, with a suggestion."""
+        """Raise :class:`UnknownNameError` for the first name that is not a field (or a former name of one), with
+        a suggestion."""
         known = list(cls.constraints())
         for name in names:
-            if name not in known:
+            if name not in known and name not in cls.renamed:
                 raise UnknownNameError(f"{where}: unknown parameter {name!r} for {cls.__name__}"
                                        + did_you_mean(name, known))
+
+    @classmethod
+    def current_names(cls, values: Mapping[str, Any], where: str = "params") -> dict[str, Any]:
+        """``values`` with former parameter names replaced by the current ones (a DeprecationWarning each)."""
+        out = {}
+        for name, value in values.items():
+            if name in cls.renamed:
+                new = cls.renamed[name]
+                warnings.warn(f"{where}: {cls.__name__}.{name} is deprecated; use {new}", DeprecationWarning,
+                              stacklevel=3)
+                if new in values:
+                    raise ValidationError(f"{where}: {name!r} and {new!r} name the same parameter (got both; "
+                                          f"allowed: {new!r})")
+                name = new
+            out[name] = value
+        return out
 
     @classmethod
     def from_dict(cls, values: Mapping[str, Any], where: str = "params") -> Params:
         """Build from a mapping (card, study, CLI), rejecting unknown names with a did-you-mean hint."""
         cls.check_names(values, where)
-        return cls(**values)
+        return cls(**cls.current_names(values, where))
 
     def to_dict(self) -> dict[str, Any]:
         """Field name -> value (plain Python types)."""
@@ -163,5 +183,6 @@ class Params:
 
     def replace(self, **changes: Any) -> Params:
         """A validated copy with some fields changed."""
-        type(self).check_names(changes, type(self).__name__)
-        return dataclasses.replace(self, **changes)
+        cls = type(self)
+        cls.check_names(changes, cls.__name__)
+        return dataclasses.replace(self, **cls.current_names(changes, cls.__name__))

@@ -10,43 +10,56 @@ from __future__ import annotations
 import importlib
 import inspect
 import os
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from amsim.exceptions import UnknownNameError
+from amsim.exceptions import AmsimError, UnknownNameError
 from amsim.params import Params, did_you_mean
 
 
 @dataclass(frozen=True)
 class Family:
-    """A model family: its name, its validated parameter class and a one-line title."""
+    """A model family: its name, validated parameter class, title, model class and kernel package.
+
+    ``model`` is the user-facing class (a :class:`amsim.family.Model`) and ``kernels`` the package holding the
+    kernel twins (``reference``, ``_cpu``, ``_cuda``); both are None only for plugin families that have neither
+    (the conformance suite requires them of every family under ``amsim.families``).
+    """
 
     name: str
     params: type[Params]
     title: str
+    model: type | None = None
+    kernels: str | None = None
 
 
 @dataclass(frozen=True)
 class Experiment:
     """A registered protocol ``fn(params, *, trials, rng, backend) -> xr.Dataset`` of one family.
 
-    ``memory(params, trials) -> bytes``, when given, estimates the peak memory of one run, so sweeps can refuse
-    a task that cannot fit before anything starts. ``check(params)``, when given, raises
-    :class:`~amsim.exceptions.ValidationError` for settings the family allows but this protocol does not; runs
-    and sweeps call it (:meth:`validate`) before anything starts.
+    Every experiment declares (see :func:`register_experiment`):
+
+    * ``memory(params, trials) -> bytes``: the peak memory of one run, so runs and sweeps refuse what cannot fit
+      before anything is allocated;
+    * ``check(params)``: raises :class:`~amsim.exceptions.ValidationError` for settings the family allows but this
+      protocol cannot run (:func:`amsim.family.no_protocol_check` when there are none); runs and sweeps call it
+      through :meth:`validate` before anything starts;
+    * ``ignores``: the family's parameters this protocol does not use (setting one changes nothing);
+    * ``example``: settings of a run that takes about a second, for the documentation and the conformance suite.
     """
 
     name: str
     family: Family
     fn: Callable[..., Any]
-    memory: Callable[[Params, int], int] | None = None
-    check: Callable[[Params], None] | None = None
+    memory: Callable[[Params, int], int]
+    check: Callable[[Params], None]
+    ignores: tuple[str, ...] = ()
+    example: Mapping[str, Any] = field(default_factory=dict)
 
     def validate(self, params: Params) -> Params:
-        """``params``, after the protocol's own check (if any)."""
-        if self.check is not None:
-            self.check(params)
+        """``params``, after the protocol's own check."""
+        self.check(params)
         return params
 
     @property
@@ -83,26 +96,49 @@ def _load(package: str = "amsim.families") -> None:
         importlib.import_module(module)
 
 
-def register_family(name: str, params: type[Params], title: str) -> Family:
-    """Register a family; called once from the family's ``__init__``."""
-    family = Family(name, params, title)
-    _FAMILIES[name] = family
+def _add(table: dict[str, Any], kind: str, name: str, entry: Any) -> None:
+    """Register ``entry`` under a new ``name``; a name registered twice is refused (two modules claiming one name
+    would silently replace each other's work)."""
+    if name in table:
+        raise AmsimError(f"{kind}: {name!r} is registered already (got a second registration; allowed: a new name)")
+    table[name] = entry
+
+
+def register_family(name: str, params: type[Params], title: str, *, model: type | None = None,
+                    kernels: str | None = None) -> Family:
+    """Register a family; called once from the family's ``__init__`` (see :mod:`amsim.family`)."""
+    family = Family(name, params, title, model, kernels)
+    _add(_FAMILIES, "family", name, family)
     params.family = name
     return family
 
 
-def register_experiment(name: str, memory: Callable[[Params, int], int] | None = None,
-                        check: Callable[[Params], None] | None = None
+def register_experiment(name: str, *, memory: Callable[[Params, int], int], check: Callable[[Params], None],
+                        example: Mapping[str, Any], ignores: tuple[str, ...] = ()
                         ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator registering ``fn`` as experiment ``"<family>.<protocol>"``; the family must be registered.
 
-    ``memory(params, trials)`` optionally estimates the bytes one run needs; ``check(params)`` optionally rejects
-    settings this protocol cannot run (see :class:`Experiment`).
+    Parameters
+    ----------
+    name : str
+        ``"<family>.<protocol>"``.
+    memory : callable
+        ``memory(params, trials)``: estimated peak bytes of one run.
+    check : callable
+        ``check(params)``: raises ValidationError for settings this protocol cannot run
+        (:func:`amsim.family.no_protocol_check` when there are none).
+    example : mapping
+        Settings of a run of about a second (documentation, conformance suite).
+    ignores : tuple of str
+        Parameters of the family this protocol does not use.
     """
     family_name = name.split(".", 1)[0]
+    fam = _FAMILIES[family_name]
+    fam.params.check_names(list(ignores) + list(example), f"experiment {name}")
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
-        _EXPERIMENTS[name] = Experiment(name, _FAMILIES[family_name], fn, memory, check)
+        _add(_EXPERIMENTS, "experiment", name,
+             Experiment(name, fam, fn, memory, check, tuple(ignores), dict(example)))
         return fn
 
     return decorate
@@ -112,7 +148,7 @@ def register_theory(name: str, inputs: tuple[str, ...]) -> Callable[[Callable[..
     """Decorator registering a theory curve that takes the coordinates named in ``inputs``."""
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
-        _THEORIES[name] = Theory(name, fn, inputs)
+        _add(_THEORIES, "theory", name, Theory(name, fn, inputs))
         return fn
 
     return decorate

@@ -25,7 +25,8 @@ timeout 150 "$PY" - <<'PY'
 import numpy as np
 
 from amsim.bench import median_time
-from amsim.families.hopfield import HopfieldNetwork, corrupt, random_patterns
+from amsim.families.hopfield import HopfieldNetwork
+from amsim.patterns import corrupt, random_patterns
 
 print(f"{'workload':52s} {'cpu s':>8s} {'cuda s':>8s} {'ratio':>6s}")
 for n, update, engine, cues in ((4000, "sync", "auto", 100), (4000, "async", "auto", 100),
@@ -33,11 +34,11 @@ for n, update, engine, cues in ((4000, "sync", "auto", 100), (4000, "async", "au
     rng = np.random.default_rng(n)
     patterns = random_patterns(n // 10 if n < 10_000 else 5000, n, rng)
     x = corrupt(patterns[np.arange(cues) % len(patterns)], 0.1, rng)
-    settings = {"update": update, "max_sweeps": 20, "temperature": 0.5 if update == "glauber" else 0.0}
+    settings = {"update": update, "max_steps": 20, "temperature": 0.5 if update == "glauber" else 0.0}
     times = {}
     for backend in ("cpu", "cuda"):
-        net = HopfieldNetwork(n, backend=backend, engine=engine).store(patterns)
-        times[backend] = median_time(lambda net: net.retrieve(x, rng=np.random.default_rng(1), **settings), net, 3)
+        net = HopfieldNetwork(n_neurons=n, backend=backend, engine=engine, random_state=1).store(patterns)
+        times[backend] = median_time(lambda net: net.recall(x, **settings), net, 3)
     name = f"{update} N={n} P={len(patterns)} B={cues} engine={engine}"
     print(f"{name:52s} {times['cpu']:8.3f} {times['cuda']:8.3f} {times['cpu'] / times['cuda']:5.1f}x")
 PY

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from amsim.family import no_protocol_check
 from amsim.io import label
 from amsim.params import Params, param
 from amsim.registry import register_experiment, register_family
@@ -32,7 +33,8 @@ class FaultyParams(Params):
 register_family("faulty", FaultyParams, "fault injection for tests")
 
 
-@register_experiment("faulty.task", memory=lambda p, trials: 1000 * trials)
+@register_experiment("faulty.task", memory=lambda p, trials: 1000 * trials, check=no_protocol_check,
+                     example={"x": 0})
 def task(p: FaultyParams, *, trials: int, rng: np.random.Generator, backend: str) -> xr.Dataset:
     """Sleep, obey the fault markers, return ``trials`` uniform draws."""
     folder = Path(p.marker_dir)

@@ -140,9 +140,9 @@ def test_demo_draws_and_restores_letters(in_tmp, cli_env):
     assert result.stdout.count("overlap with") == len(LETTERS)
     # the demo's premise: every stored letter is a fixed point of both dynamics
     xi = letter_patterns()
-    net = HopfieldNetwork(100, backend="cpu").store(xi)
+    net = HopfieldNetwork(n_neurons=100, backend="cpu").store(xi)
     for update in ("async", "sync"):
-        assert (net.retrieve(xi, update=update).states == xi).all()
+        assert (net.recall(xi, update=update).states == xi).all()
     # and most noisy letters come back: at least 20 of 25 over five seeds (about 1 in 25 fails at 20% noise)
     restored = sum(run_demo(noise=0.2, seed=s, backend="cpu").count("(restored)") for s in range(5))
     assert restored >= 20

@@ -14,7 +14,8 @@ from scipy.optimize import brentq
 
 import amsim
 from amsim import backends
-from amsim.families.hopfield import HopfieldNetwork, corrupt, random_patterns
+from amsim.families.hopfield import HopfieldNetwork
+from amsim.patterns import corrupt, random_patterns
 
 pytestmark = [pytest.mark.gpu, pytest.mark.skipif(not backends.cuda_available(), reason="no usable NVIDIA GPU")]
 
@@ -32,8 +33,8 @@ def _pair(rule, engine, n, load, **settings):
     rng = np.random.default_rng(n)
     activity = 0.1 if rule == "covariance" else 0.5
     patterns = random_patterns(round(load * n), n, rng, activity)
-    nets = {b: HopfieldNetwork(n, backend=b, rule=rule, engine=engine, activity=activity, **settings).store(patterns)
-            for b in ("cpu", "cuda")}
+    nets = {b: HopfieldNetwork(n_neurons=n, backend=b, rule=rule, engine=engine, activity=activity, random_state=3,
+                               **settings).store(patterns) for b in ("cpu", "cuda")}
     return nets, corrupt(patterns[:16], 0.15, rng), patterns[:16]
 
 
@@ -41,9 +42,9 @@ def _pair(rule, engine, n, load, **settings):
 @pytest.mark.parametrize("update", ["sync", "async", "fixed"])
 def test_zero_temperature_dynamics_are_identical(rule, engine, n, load, update):
     nets, cues, targets = _pair(rule, engine, n, load)
-    runs = {b: net.retrieve(cues, update="async" if update == "fixed" else update, max_sweeps=30,
-                            order="fixed" if update == "fixed" else "random", rng=np.random.default_rng(3),
-                            trace=True, targets=targets) for b, net in nets.items()}
+    runs = {b: net.recall(cues, update="async" if update == "fixed" else update, max_steps=30,
+                          order="fixed" if update == "fixed" else "random", trace=True, targets=targets)
+            for b, net in nets.items()}
     for field in ("states", "steps", "converged", "energy_trace", "overlap_trace"):
         np.testing.assert_array_equal(getattr(runs["cuda"], field), getattr(runs["cpu"], field), err_msg=field)
     np.testing.assert_array_equal(nets["cuda"].energy(runs["cpu"].states), nets["cpu"].energy(runs["cpu"].states))
@@ -54,7 +55,7 @@ def test_stability_is_identical():
     rng = np.random.default_rng(5)
     for n, p in ((500, 60), (4000, 500)):
         patterns = random_patterns(p, n, rng)
-        got = {b: HopfieldNetwork(n, backend=b).store(patterns).stable() for b in ("cpu", "cuda")}
+        got = {b: HopfieldNetwork(n_neurons=n, backend=b).store(patterns).stable() for b in ("cpu", "cuda")}
         np.testing.assert_array_equal(got["cuda"], got["cpu"])
 
 
@@ -64,7 +65,7 @@ def test_heat_bath_and_metropolis_agree_statistically(update):
     T = 0.5. 4 trials x 10 cues x N = 1000 average out to +-0.01; the two backends must agree to 0.015 and
     both match the theory to 0.015."""
     m_theory = brentq(lambda m: m - np.tanh(m / 0.5), 0.1, 1.0)
-    params = {"n_neurons": 1000, "load": 0.005, "update": update, "temperature": 0.5, "max_sweeps": 50}
+    params = {"n_neurons": 1000, "load": 0.005, "update": update, "temperature": 0.5, "max_steps": 50}
     means = {b: float(amsim.run("hopfield.retrieval", params, trials=4, seed=2, backend=b)["overlap"].mean())
              for b in ("cpu", "cuda")}
     assert means["cuda"] == pytest.approx(means["cpu"], abs=0.015)

@@ -13,10 +13,11 @@ from scipy.optimize import brentq
 import amsim
 from amsim.cards import load_card
 from amsim.exceptions import ValidationError
-from amsim.families.hopfield import HopfieldNetwork, HopfieldParams, corrupt, engines, model, random_patterns
+from amsim.families.hopfield import HopfieldNetwork, HopfieldParams, engines, model
 from amsim.families.hopfield.experiments import retrieval_memory
 from amsim.io import unlabelled
 from amsim.measures import capacity
+from amsim.patterns import corrupt, random_patterns
 from amsim.sweep import load_study, sweep
 from amsim.theory.hopfield_curves import hopfield_sg
 from amsim.theory.hopfield_replica import critical_load
@@ -35,11 +36,11 @@ def test_corrupt_flips_exactly_the_requested_bits():
 def test_low_load_patterns_are_fixed_points_and_noisy_cues_are_cleaned(backend, update):
     rng = np.random.default_rng(1)
     xi = random_patterns(10, 400, rng)  # alpha = 0.025: far below capacity
-    net = HopfieldNetwork(400, backend=backend).store(xi)
-    clean = net.retrieve(xi, update=update, rng=rng)
+    net = HopfieldNetwork(n_neurons=400, backend=backend, random_state=rng).store(xi)
+    clean = net.recall(xi, update=update)
     np.testing.assert_array_equal(clean.states, xi)
     assert clean.converged.all() and (clean.steps == 0).all()
-    noisy = net.retrieve(corrupt(xi, 0.2, rng), update=update, rng=rng)
+    noisy = net.recall(corrupt(xi, 0.2, rng), update=update)
     np.testing.assert_array_equal(noisy.states, xi)
     # energy at a stored pattern: -(1/2) sum_mu m_mu^2 + P/(2N), from s.W.s = sum_mu (xi_mu . s)^2 - P N
     m = net.overlaps(xi)
@@ -57,7 +58,7 @@ def test_low_load_patterns_are_fixed_points_and_noisy_cues_are_cleaned(backend, 
     {"dilution": 0.5, "dilution_symmetric": False, "update": "sync", "trace": True},
 ], ids=lambda s: "-".join(f"{k}={v}" for k, v in s.items()))
 def test_experiment_is_identical_on_numpy_and_cpu_backends(setting):
-    p = {"n_neurons": 120, "load": 0.14, "noise": 0.15, "cues": 4, "max_sweeps": 30, **setting}
+    p = {"n_neurons": 120, "load": 0.14, "noise": 0.15, "cues": 4, "max_steps": 30, **setting}
     runs = {b: amsim.run("hopfield.retrieval", p, trials=3, seed=9, backend=b) for b in ("numpy", "cpu")}
     xr.testing.assert_equal(runs["numpy"], runs["cpu"])
     assert unlabelled(runs["cpu"]) == []
@@ -66,7 +67,7 @@ def test_experiment_is_identical_on_numpy_and_cpu_backends(setting):
 
 @pytest.mark.parametrize("update", ["sync", "async", "glauber"])
 def test_engines_give_identical_experiments(update):
-    p = {"n_neurons": 200, "load": 0.1, "noise": 0.2, "cues": 6, "max_sweeps": 20, "update": update, "trace": True,
+    p = {"n_neurons": 200, "load": 0.1, "noise": 0.2, "cues": 6, "max_steps": 20, "update": update, "trace": True,
          "temperature": 0.4 if update == "glauber" else 0.0}
     runs = {e: amsim.run("hopfield.retrieval", {**p, "engine": e}, trials=2, seed=3, backend="cpu")
             for e in engines.ENGINES}
@@ -79,9 +80,9 @@ def test_async_traces_descend_the_energy_from_the_cue():
     # Asynchronous zero-temperature dynamics with symmetric W and zero diagonal never raises the energy.
     rng = np.random.default_rng(4)
     xi = random_patterns(30, 300, rng)
-    net = HopfieldNetwork(300, backend="cpu").store(xi)
+    net = HopfieldNetwork(n_neurons=300, backend="cpu", random_state=rng).store(xi)
     cues = corrupt(xi[:8], 0.3, rng)
-    r = net.retrieve(cues, update="async", max_sweeps=12, rng=rng, trace=True, targets=xi[:8])
+    r = net.recall(cues, update="async", max_steps=12, trace=True, targets=xi[:8])
     assert r.energy_trace.shape == (8, 13)
     assert (np.diff(r.energy_trace, axis=1) <= 1e-15).all()
     np.testing.assert_array_equal(r.energy_trace[:, 0], net.energy(cues))
@@ -93,8 +94,8 @@ def test_async_traces_descend_the_energy_from_the_cue():
 def test_covariance_trace_is_the_activity_overlap():
     rng = np.random.default_rng(5)
     xi = random_patterns(40, 400, rng, 0.1)
-    net = HopfieldNetwork(400, backend="cpu", rule="covariance", activity=0.1, threshold=0.6).store(xi)
-    r = net.retrieve(xi[:5], update="sync", max_sweeps=5, trace=True, targets=xi[:5])
+    net = HopfieldNetwork(n_neurons=400, backend="cpu", rule="covariance", activity=0.1, threshold=0.6).store(xi)
+    r = net.recall(xi[:5], update="sync", max_steps=5, trace=True, targets=xi[:5])
     np.testing.assert_allclose(r.overlap_trace[:, 0], 1.0, atol=1e-12)  # the activity overlap of a pattern with itself
     np.testing.assert_allclose(r.overlap_trace[:, -1], net.overlaps(r.states)[np.arange(5), np.arange(5)], atol=1e-12)
 
@@ -120,7 +121,7 @@ def test_annealing_schedules():
 def test_annealing_finds_lower_energy_than_a_quench():
     # From random states at low load, a quench at T = 0.05 sticks in spurious mixtures more often than slow cooling
     # from T = 1.5 (above T_c = 1): the annealed mean energy is lower (8 networks x 16 starts each).
-    p = {"n_neurons": 400, "load": 0.02, "noise": 0.5, "cues": 16, "max_sweeps": 60, "update": "glauber",
+    p = {"n_neurons": 400, "load": 0.02, "noise": 0.5, "cues": 16, "max_steps": 60, "update": "glauber",
          "temperature": 0.05}
     quench = amsim.run("hopfield.retrieval", p, trials=8, seed=6, backend="cpu")
     anneal = amsim.run("hopfield.retrieval", {**p, "anneal_from": 1.5}, trials=8, seed=6, backend="cpu")
@@ -136,12 +137,12 @@ def test_memory_estimates_follow_the_engine(monkeypatch, capsys):
     assert engines.choose("auto", "storkey", 0.0, 100_000, 5000) == "dense"
     big = np.ones((10, 400_000), np.int8)
     with pytest.raises(ValidationError, match=r"engine 'dense'.*use engine='patterns'"):
-        HopfieldNetwork(400_000, engine="dense", backend="cpu").store(big)
+        HopfieldNetwork(n_neurons=400_000, engine="dense", backend="cpu").store(big)
     with pytest.raises(ValidationError, match=r"'storkey' rule needs the N x N weights"):
-        HopfieldNetwork(400_000, rule="storkey", backend="cpu").store(big)
+        HopfieldNetwork(n_neurons=400_000, rule="storkey", backend="cpu").store(big)
     monkeypatch.setattr(model, "CHECK_BYTES", 0)
     monkeypatch.setattr(model, "ANNOUNCE_BYTES", 1000)
-    net = HopfieldNetwork(400, backend="cpu").store(random_patterns(20, 400, np.random.default_rng(0)))
+    net = HopfieldNetwork(n_neurons=400, backend="cpu").store(random_patterns(20, 400, np.random.default_rng(0)))
     assert net.memory_ == engines.engine_bytes("patterns", "hebb", 400, 20)
     assert "engine 'patterns' holds the couplings in" in capsys.readouterr().err
 
@@ -189,7 +190,7 @@ def test_glass_experiment_freezes_with_the_replica_q_below_t_g():
     # spin-glass q = 0.398 (no retrieval: the largest overlap with a pattern stays small); at T = 1.8 the network is
     # paramagnetic, q is only the finite-time bias (~(1 + 2 tau) / 100) and the autocorrelation vanishes. N = 1000,
     # 4 networks x 4 starts: the simulated q runs 0.02-0.05 above RS at N = 2000 (analysis/hopfield-spin-glass).
-    base = {"n_neurons": 1000, "load": 0.1, "update": "glauber", "cues": 4, "max_sweeps": 200}
+    base = {"n_neurons": 1000, "load": 0.1, "update": "glauber", "cues": 4, "max_steps": 200}
     q_rs = float(hopfield_sg(0.1, 0.8)["edwards_anderson_theory"])
     assert q_rs == pytest.approx(0.398, abs=0.001)
     frozen = amsim.run("hopfield.glass", {**base, "temperature": 0.8}, trials=4, seed=3, backend="cpu")
@@ -201,7 +202,7 @@ def test_glass_experiment_freezes_with_the_replica_q_below_t_g():
     assert float(hot["edwards_anderson"].mean()) < 0.03
     assert abs(float(hot["autocorrelation"].mean())) < 0.02
     # the same numbers on the NumPy reference backend (small, to keep it quick)
-    small = {**base, "n_neurons": 100, "max_sweeps": 6, "temperature": 1.0}
+    small = {**base, "n_neurons": 100, "max_steps": 6, "temperature": 1.0}
     xr.testing.assert_equal(amsim.run("hopfield.glass", small, trials=2, seed=1, backend="numpy"),
                             amsim.run("hopfield.glass", small, trials=2, seed=1, backend="cpu"))
     with pytest.raises(ValidationError, match="HopfieldParams.update: must be one of glauber, metropolis for "
@@ -210,16 +211,17 @@ def test_glass_experiment_freezes_with_the_replica_q_below_t_g():
 
 
 def test_thermal_average_is_the_mean_of_single_sweeps():
-    # Brute force: the same generator, one retrieve call per sweep, the spins averaged by hand.
+    # Brute force: the same seed, one recall per sweep, the spins averaged by hand.
     rng = np.random.default_rng(0)
-    net = HopfieldNetwork(200, backend="cpu").store(random_patterns(10, 200, rng))
-    starts = random_patterns(3, 200, rng)
-    avg = net.thermal_average(starts, temperature=0.7, burn_in=5, sweeps=4, rng=np.random.default_rng(9))
-    gen = np.random.default_rng(9)
-    state = net.retrieve(starts, update="glauber", temperature=0.7, max_sweeps=5, rng=gen).states
+    patterns, starts = random_patterns(10, 200, rng), random_patterns(3, 200, rng)
+    net = HopfieldNetwork(n_neurons=200, backend="cpu", random_state=9).store(patterns)
+    avg = net.thermal_average(starts, temperature=0.7, burn_in=5, sweeps=4)
+    net = HopfieldNetwork(n_neurons=200, backend="cpu", random_state=9, update="glauber", temperature=0.7)
+    net.store(patterns)
+    state = net.recall(starts, max_steps=5).states
     first, total = state, np.zeros(state.shape)
     for _ in range(4):
-        state = net.retrieve(state, update="glauber", temperature=0.7, max_sweeps=1, rng=gen).states
+        state = net.recall(state, max_steps=1).states
         total += state
     np.testing.assert_array_equal(avg.magnetization, total / 4)
     np.testing.assert_array_equal(avg.first, first)

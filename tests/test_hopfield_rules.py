@@ -131,10 +131,11 @@ def test_projection_rule_keeps_every_pattern_up_to_p_equal_n(self_coupling):
     n = 120
     for p in (12, 60, 108, n - 1):
         patterns = random_patterns(p, n, rng)
-        net = HopfieldNetwork(n, backend="cpu", rule="projection", self_coupling=self_coupling).store(patterns)
+        net = HopfieldNetwork(n_neurons=n, backend="cpu", rule="projection", self_coupling=self_coupling)
+        net.store(patterns)
         assert net.stable().all(), p
         if p >= 60:
-            assert HopfieldNetwork(n, backend="cpu").store(patterns).stable().mean() < 0.1
+            assert HopfieldNetwork(n_neurons=n, backend="cpu").store(patterns).stable().mean() < 0.1
 
 
 def _crossing(x, y, level=0.5):
@@ -146,8 +147,8 @@ def _crossing(x, y, level=0.5):
 
 
 def _fixed_point_fraction(rule, n, p, trials, rng):
-    return np.mean([HopfieldNetwork(n, backend="cpu", rule=rule).store(random_patterns(p, n, rng)).stable().mean()
-                    for _ in range(trials)])
+    net = HopfieldNetwork(n_neurons=n, backend="cpu", rule=rule)
+    return np.mean([net.store(random_patterns(p, n, rng)).stable().mean() for _ in range(trials)])
 
 
 def test_storkey_stores_more_fixed_points_than_hebb():
@@ -215,7 +216,7 @@ def test_extremely_diluted_asymmetric_network_follows_derrida_gardner_zippelius(
     for alpha in (0.3, 1.0):
         p = round(alpha * c)
         ds = amsim.run("hopfield.retrieval", {"n_neurons": n, "load": p / n, "dilution": d, "dilution_symmetric": False,
-                                              "update": "sync", "max_sweeps": 8, "trace": True, "cues": 10,
+                                              "update": "sync", "max_steps": 8, "trace": True, "cues": 10,
                                               "noise": 0.25}, trials=2, seed=1, backend="cpu")
         sim = ds["overlap_trace"].mean(("trial", "cue")).values
         theory = [0.5]

@@ -53,13 +53,14 @@ from scipy.special import gammaln, logsumexp, ndtr, ndtri
 
 # The exact integer activation rules live with the parameters that use them (the model must not import SciPy).
 from amsim.families.sdm.params import (
+    SDMParams,
     activation_probability,
     radius_for_probability,
     specified_bits_for_probability,
 )
 
-__all__ = ["ActivationRule", "AttentionFit", "activation_probability", "bit_error_probability", "capacity",
-           "critical_distance", "critical_distance_optimal_radius", "fidelity_z", "fit_attention_beta",
+__all__ = ["ActivationRule", "AttentionFit", "activation_probability", "activation_rule", "bit_error_probability",
+           "capacity", "critical_distance", "critical_distance_optimal_radius", "fidelity_z", "fit_attention_beta",
            "intersection_fraction", "iterate_distance", "kanerva_signal_to_noise", "log_intersection_fraction",
            "memory_optimal_probability", "memory_optimal_radius", "next_distance", "radius_for_probability",
            "read_moments", "snr_optimal_probability", "snr_optimal_radius", "specified_bits_for_probability"]
@@ -144,6 +145,13 @@ class ActivationRule:
         exactly), ``n2 = E q^2`` and ``g1 = E[(1 - 2 D / N) s1(D)]`` (the autoassociative pull, see
         :func:`read_moments`)."""
         return _pair_moments(self)
+
+
+def activation_rule(p: SDMParams) -> ActivationRule:
+    """The :class:`ActivationRule` of SDM parameters (the radius or specified bits in force)."""
+    if p.design == "hamming":
+        return ActivationRule(p.address_bits, "hamming", radius=p.inclusive_radius)
+    return ActivationRule(p.address_bits, p.design, specified_bits=p.specified_bits_used)
 
 
 def log_intersection_fraction(address_bits: int, radius: int, distance: np.ndarray | int) -> np.ndarray:

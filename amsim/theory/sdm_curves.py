@@ -19,6 +19,7 @@ from amsim.io import label
 from amsim.registry import register_theory
 from amsim.theory.sdm import (
     ActivationRule,
+    activation_rule,
     bit_error_probability,
     critical_distance,
     fit_attention_beta,
@@ -72,7 +73,7 @@ def sdm_recall(**inputs: Any) -> xr.Dataset:
     for index in itertools.product(*(range(s) for s in shape)):
         point = {**fixed, **{name: values[i].item() for (name, values), i in zip(axes.items(), index, strict=True)}}
         p = cls.from_dict(point, where="theory sdm-recall")
-        rule: ActivationRule = p.rule
+        rule = activation_rule(p)
         n, d, m, t = p.address_bits, p.word_bits, p.n_locations, p.n_stored
         distance = float(round(p.noise * n))
         for _ in range(p.max_steps - 1):  # autoassociative only (SDMParams.check)

@@ -11,7 +11,8 @@ from typing import Any
 import numpy as np
 
 from amsim.bench import Workload
-from amsim.families.hopfield.model import HopfieldNetwork, corrupt, random_patterns
+from amsim.families.hopfield.model import HopfieldNetwork
+from amsim.patterns import corrupt, random_patterns
 
 
 def numpy_blas_sync(patterns: np.ndarray, cues: np.ndarray, max_steps: int = 100) -> np.ndarray:
@@ -43,7 +44,7 @@ def numpy_blas_sync(patterns: np.ndarray, cues: np.ndarray, max_steps: int = 100
 
 
 def numpy_neuron_loop(patterns: np.ndarray, cues: np.ndarray, rng: np.random.Generator,
-                      max_sweeps: int = 100) -> np.ndarray:
+                      max_steps: int = 100) -> np.ndarray:
     """Asynchronous retrieval as a user would write it in NumPy: float64 weights, and for each cue, sweep after
     sweep, each neuron in a fresh random order takes the sign of ``W[i] @ s`` (vectorised field), until a sweep
     flips nothing.
@@ -65,7 +66,7 @@ def numpy_neuron_loop(patterns: np.ndarray, cues: np.ndarray, rng: np.random.Gen
     np.fill_diagonal(w, 0.0)
     states = cues.astype(np.float64)
     for s in states:
-        for _ in range(max_sweeps):
+        for _ in range(max_steps):
             flips = 0
             for i in rng.permutation(len(s)):
                 h = w[i] @ s
@@ -88,8 +89,8 @@ def numpy_stability(patterns: np.ndarray) -> float:
 
 def _retrieval(backend: str, update: str) -> Callable[[dict[str, Any]], np.ndarray]:
     def store_and_retrieve(inputs: dict[str, Any]) -> np.ndarray:
-        net = HopfieldNetwork(inputs["patterns"].shape[1], backend=backend).store(inputs["patterns"])
-        return net.retrieve(inputs["cues"], update=update, max_sweeps=100, rng=np.random.default_rng(1)).states
+        net = HopfieldNetwork(n_neurons=inputs["patterns"].shape[1], backend=backend, random_state=1)
+        return net.store(inputs["patterns"]).recall(inputs["cues"], update=update, max_steps=100).states
 
     return store_and_retrieve
 
@@ -126,7 +127,8 @@ def _stability_curve(n: int, loads: np.ndarray, trials: int) -> Workload:
         return [random_patterns(max(1, round(a * n)), n, rng) for a in loads for _ in range(trials)]
 
     def fixed_points(backend: str) -> Callable[[list[np.ndarray]], list[float]]:
-        return lambda sets: [float(HopfieldNetwork(n, backend=backend).store(x).stable().mean()) for x in sets]
+        net = HopfieldNetwork(n_neurons=n, backend=backend)
+        return lambda sets: [float(net.store(x).stable().mean()) for x in sets]
 
     return Workload(
         name=f"hopfield stability curve N={n} {len(loads)} loads x {trials}",
@@ -142,7 +144,7 @@ def _glauber(n: int, load: float, temperature: float, n_states: int, n_sweeps: i
     def setup() -> dict[str, Any]:
         rng = np.random.default_rng(n)
         patterns = random_patterns(max(1, round(load * n)), n, rng)
-        net = HopfieldNetwork(n, backend="cpu", engine=engine).store(patterns)
+        net = HopfieldNetwork(n_neurons=n, backend="cpu", engine=engine).store(patterns)
         states = patterns[np.arange(n_states) % len(patterns)].copy()
         words = [rng.integers(0, 2**32, size=(n_states, n_sweeps, n), dtype=np.uint32) for _ in range(2)]
         return {"engine": net.engine_, "states": states, "aux": net.engine_.start(states), "words": words,

@@ -6,9 +6,10 @@ import numpy as np
 import xarray as xr
 
 from amsim.families.hopfield import engines
-from amsim.families.hopfield.model import HopfieldNetwork, corrupt, random_patterns
-from amsim.families.hopfield.params import STOCHASTIC, HopfieldParams
+from amsim.families.hopfield.model import HopfieldNetwork
+from amsim.families.hopfield.params import MAX_NEURONS_TIMES_PATTERNS, STOCHASTIC, HopfieldParams
 from amsim.io import label
+from amsim.patterns import corrupt, random_patterns
 from amsim.registry import register_experiment
 
 _ALLOWANCE = 64 << 20  # the interpreter, xarray and the results
@@ -24,10 +25,16 @@ def retrieval_memory(p: HopfieldParams, trials: int) -> int:
     (and the rule's temporaries), states, fields or counts, a chunk of random words, traces, overlaps, and a fixed
     allowance for the interpreter."""
     n, n_pat, c = p.n_neurons, p.n_patterns, p.cues
-    sequential, width = p.update != "sync", p.max_sweeps + 1 if p.trace else 0
+    sequential, width = p.update != "sync", p.max_steps + 1 if p.trace else 0
     engine = _engine_for(p, c, sequential, width)
     return (n * n_pat + engines.engine_bytes(engine, p.rule, n, n_pat, p.dilution)
             + engines.run_bytes(engine, p.rule, n, n_pat, c, sequential, width) + c * n_pat * 8 + _ALLOWANCE)
+
+
+def size_check(p: HopfieldParams) -> None:
+    """Every Hopfield protocol stores P = round(load N) patterns: N P must fit the exact 32-bit fields."""
+    if p.n_neurons * p.n_patterns > MAX_NEURONS_TIMES_PATTERNS:
+        p.fail("n_neurons", f"times the {p.n_patterns} patterns must be < 2**31 (exact 32-bit fields)")
 
 
 def _engine_variables(engine: str, memory: int) -> dict[str, xr.DataArray]:
@@ -37,7 +44,8 @@ def _engine_variables(engine: str, memory: int) -> dict[str, xr.DataArray]:
     return {"engine": code, "memory": label(xr.DataArray(np.int64(memory)), "estimated peak memory", "B")}
 
 
-@register_experiment("hopfield.retrieval", memory=retrieval_memory)
+@register_experiment("hopfield.retrieval", memory=retrieval_memory, check=size_check,
+                     example={"n_neurons": 200, "load": 0.05, "noise": 0.1, "cues": 4})
 def retrieval(p: HopfieldParams, *, trials: int, rng: np.random.Generator, backend: str) -> xr.Dataset:
     """Store P random patterns, cue with noisy copies, run the dynamics, measure the final overlap.
 
@@ -58,17 +66,15 @@ def retrieval(p: HopfieldParams, *, trials: int, rng: np.random.Generator, backe
     energy = np.empty((trials, c))
     steps = np.empty((trials, c), dtype=np.int32)
     converged = np.empty((trials, c), dtype=bool)
-    width = p.max_sweeps + 1
+    width = p.max_steps + 1
     traces = {"energy_trace": np.empty((trials, c, width)), "overlap_trace": np.empty((trials, c, width))}
     targets = np.arange(c) % n_pat
     engine = _engine_for(p, c, p.update != "sync", width if p.trace else 0)
-    net = HopfieldNetwork.from_params(p, backend, engine)
+    net = HopfieldNetwork(p, backend=backend, random_state=rng, engine=engine)
     for t in range(trials):
         patterns = random_patterns(n_pat, n, rng, p.activity)
-        net.store(patterns, rng)
-        result = net.retrieve(corrupt(patterns[targets], p.noise, rng), update=p.update, temperature=p.temperature,
-                              max_sweeps=p.max_sweeps, rng=rng, order=p.order, anneal_from=p.anneal_from,
-                              schedule=p.schedule, trace=p.trace, targets=patterns[targets])
+        net.store(patterns)
+        result = net.recall(corrupt(patterns[targets], p.noise, rng), targets=patterns[targets])
         overlap[t] = net.overlaps(result.states)[np.arange(c), targets]
         energy[t] = net.energy(result.states)
         steps[t], converged[t] = result.steps, result.converged
@@ -104,19 +110,24 @@ def _trial_coordinates(trials: int, cues: int | None = None) -> dict[str, xr.Dat
 
 
 def glass_check(p: HopfieldParams) -> None:
-    """hopfield.glass needs stochastic dynamics and at least one sweep each of burn-in and averaging."""
+    """hopfield.glass needs stochastic dynamics and at least one sweep each of burn-in and averaging (and the size
+    check of every Hopfield protocol)."""
+    size_check(p)
     if p.update not in STOCHASTIC:
         p.fail("update", f"must be one of {', '.join(STOCHASTIC)} for hopfield.glass")
-    if p.max_sweeps < 2:
-        p.fail("max_sweeps", "must be >= 2 for hopfield.glass (half burn-in, half average)")
+    if p.max_steps < 2:
+        p.fail("max_steps", "must be >= 2 for hopfield.glass (half burn-in, half average)")
 
 
-@register_experiment("hopfield.glass", memory=retrieval_memory, check=glass_check)
+@register_experiment("hopfield.glass", memory=retrieval_memory, check=glass_check,
+                     ignores=("noise", "success_overlap", "anneal_from", "schedule", "trace"),
+                     example={"n_neurons": 200, "load": 0.05, "update": "glauber", "temperature": 1.2,
+                              "max_steps": 20, "cues": 4})
 def glass(p: HopfieldParams, *, trials: int, rng: np.random.Generator, backend: str) -> xr.Dataset:
     """Store P random patterns, start the stochastic dynamics from random states, measure the frozen order.
 
     Each of the ``cues`` starts of a trial is a uniformly random state (``noise`` is not used). The dynamics
-    (``update`` = glauber or metropolis at ``temperature``) runs ``max_sweeps // 2`` sweeps of burn-in, then the
+    (``update`` = glauber or metropolis at ``temperature``) runs ``max_steps // 2`` sweeps of burn-in, then the
     spins are averaged over the remaining sweeps (`HopfieldNetwork.thermal_average`). Above the spin-glass
     temperature T_g = 1 + sqrt(alpha) the network is paramagnetic and the Edwards-Anderson order ``q`` is only
     the finite-time bias; below it the spins freeze and ``q`` approaches the replica theory's (``hopfield-sg``).
@@ -133,22 +144,22 @@ def glass(p: HopfieldParams, *, trials: int, rng: np.random.Generator, backend: 
     n, n_pat, c = p.n_neurons, p.n_patterns, p.cues
     out = {name: np.empty((trials, c)) for name in ("edwards_anderson", "autocorrelation", "max_overlap", "energy")}
     engine = _engine_for(p, c, True)
-    net = HopfieldNetwork.from_params(p, backend, engine)
-    burn_in = p.max_sweeps // 2
+    net = HopfieldNetwork(p, backend=backend, random_state=rng, engine=engine)
+    burn_in = p.max_steps // 2
     for t in range(trials):
-        net.store(random_patterns(n_pat, n, rng, p.activity), rng)
+        net.store(random_patterns(n_pat, n, rng, p.activity))
         starts = random_patterns(c, n, rng)
         result = net.thermal_average(starts, temperature=p.temperature, burn_in=burn_in,
-                                     sweeps=p.max_sweeps - burn_in, rng=rng, update=p.update, order=p.order)
+                                     sweeps=p.max_steps - burn_in, update=p.update, order=p.order)
         out["edwards_anderson"][t] = result.edwards_anderson
         out["autocorrelation"][t] = result.autocorrelation
         out["max_overlap"][t] = np.abs(net.overlaps(result.last)).max(axis=1)
         out["energy"][t] = net.energy(result.last)
     dims = ("trial", "cue")
-    span = f"sweeps {burn_in + 1}-{p.max_sweeps}"
+    span = f"sweeps {burn_in + 1}-{p.max_steps}"
     texts = {
         "edwards_anderson": f"Edwards-Anderson order q (mean of <s_i>^2 over {span})",
-        "autocorrelation": f"autocorrelation (of the states after sweeps {burn_in} and {p.max_sweeps})",
+        "autocorrelation": f"autocorrelation (of the states after sweeps {burn_in} and {p.max_steps})",
         "max_overlap": "largest |overlap| of the final state with a stored pattern",
         "energy": "energy per neuron of the final state",
     }
@@ -175,7 +186,10 @@ def stability_memory(p: HopfieldParams, trials: int) -> int:
     return n * n_pat + engines.engine_bytes(engine, p.rule, n, n_pat, p.dilution) + 256 * n * 8 + _ALLOWANCE
 
 
-@register_experiment("hopfield.stability", memory=stability_memory)
+@register_experiment("hopfield.stability", memory=stability_memory, check=size_check,
+                     ignores=("noise", "cues", "update", "temperature", "order", "anneal_from", "schedule",
+                              "max_steps", "success_overlap", "trace"),
+                     example={"n_neurons": 200, "load": 0.1})
 def stability(p: HopfieldParams, *, trials: int, rng: np.random.Generator, backend: str) -> xr.Dataset:
     """Store P random patterns and count how many are fixed points of the zero-temperature dynamics.
 
@@ -190,10 +204,10 @@ def stability(p: HopfieldParams, *, trials: int, rng: np.random.Generator, backe
     """
     n, n_pat = p.n_neurons, p.n_patterns
     engine = _stability_engine(p)
-    net = HopfieldNetwork.from_params(p, backend, engine)
+    net = HopfieldNetwork(p, backend=backend, random_state=rng, engine=engine)
     fraction = np.empty(trials)
     for t in range(trials):
-        net.store(random_patterns(n_pat, n, rng, p.activity), rng)
+        net.store(random_patterns(n_pat, n, rng, p.activity))
         fraction[t] = net.stable().mean()
     return xr.Dataset(
         {

@@ -1,30 +1,30 @@
-"""The user-facing Hopfield network: store patterns with a learning rule, retrieve from cues, measure.
+"""The user-facing Hopfield network: store patterns with a learning rule, recall from cues, measure.
 
 >>> import numpy as np
->>> from amsim.families.hopfield import HopfieldNetwork, corrupt, random_patterns
+>>> from amsim.families.hopfield import HopfieldNetwork
+>>> from amsim.patterns import corrupt, random_patterns
 >>> rng = np.random.default_rng(0)
 >>> xi = random_patterns(20, 500, rng)
->>> net = HopfieldNetwork(500, backend="cpu").store(xi)
->>> result = net.retrieve(corrupt(xi[:5], 0.1, rng), update="async", rng=rng)
+>>> net = HopfieldNetwork(n_neurons=500, backend="cpu", random_state=1).store(xi)
+>>> result = net.recall(corrupt(xi[:5], 0.1, rng), update="async")
 >>> net.overlaps(result.states).diagonal().round(2)   # doctest: +SKIP
 """
 
 from __future__ import annotations
 
-import functools
 import sys
+import warnings
 from dataclasses import dataclass
-from types import ModuleType
+from typing import Any
 
 import numpy as np
 
-from amsim import backends
 from amsim.exceptions import ValidationError
 from amsim.families.hopfield import engines, rules
 from amsim.families.hopfield.params import MAX_NEURONS_TIMES_PATTERNS, STOCHASTIC, HopfieldParams
+from amsim.family import Model, Recall
 from amsim.resources import format_bytes, require_memory
 
-_PACKAGE = "amsim.families.hopfield"
 #: Dynamics codes of the sequential kernels (``mode``).
 MODES = {"async": 0, "glauber": 1, "metropolis": 2}
 #: Estimates from this size on are checked against physical memory (smaller ones always fit).
@@ -33,32 +33,12 @@ CHECK_BYTES = 64 << 20
 ANNOUNCE_BYTES = 1 << 30
 
 
-@functools.lru_cache(maxsize=256)
-def _validated(**settings: object) -> HopfieldParams:
-    """``HopfieldParams(**settings)``, memoised: a network validates its settings at every call, and building
-    the dataclass costs more than a small retrieval."""
-    return HopfieldParams(**settings)
-
-
-def random_patterns(n_patterns: int, n_neurons: int, rng: np.random.Generator, activity: float = 0.5) -> np.ndarray:
-    """Random ±1 patterns, shape (n_patterns, n_neurons), dtype int8, each bit +1 with probability ``activity``."""
-    if activity == 0.5:
-        return (rng.integers(0, 2, size=(n_patterns, n_neurons), dtype=np.int8) * 2 - 1).astype(np.int8)
-    return np.where(rng.random((n_patterns, n_neurons)) < activity, 1, -1).astype(np.int8)
-
-
-def corrupt(states: np.ndarray, noise: float, rng: np.random.Generator) -> np.ndarray:
-    """Copies of ``states`` (B, N) int8 with exactly ``round(noise * N)`` bits flipped in each row.
-
-    The flipped positions are a uniformly random subset per row, so the cue overlap is exactly ``1 - 2 k / N``.
-    """
-    b, n = states.shape
-    k = round(noise * n)
-    cues = states.copy()
-    if k:
-        flip = np.argsort(rng.random((b, n)), axis=1)[:, :k]
-        np.negative.at(cues, (np.arange(b)[:, None], flip))
-    return cues
+def _deprecated_rng(rng: np.random.Generator | None, verb: str) -> np.random.Generator | None:
+    """A per-call generator, still accepted with a DeprecationWarning (the model's ``random_state`` replaces it)."""
+    if rng is not None:
+        warnings.warn(f"HopfieldNetwork.{verb}(rng=...) is deprecated; give the model random_state=",
+                      DeprecationWarning, stacklevel=3)
+    return rng
 
 
 def temperatures(n_sweeps: int, temperature: float, anneal_from: float = 0.0, schedule: str = "geometric"
@@ -103,54 +83,26 @@ class ThermalAverage:
         return (self.first.astype(np.float64) * self.last).mean(axis=1)
 
 
-@dataclass(frozen=True)
-class Retrieval:
-    """Outcome of :meth:`HopfieldNetwork.retrieve` for B cues.
-
-    Attributes
-    ----------
-    states : ndarray, (B, N) int8
-        Final ±1 states.
-    steps : ndarray, (B,) int32
-        Synchronous steps, or sweeps, that changed the state (Glauber, Metropolis: the sweeps run).
-    converged : ndarray, (B,) bool
-        Reached a fixed point within the limit (always False for the stochastic dynamics, which have none).
-    energy_trace : ndarray, (B, S + 1) float64, optional
-        With ``trace=True``: energy per neuron of the cue (column 0) and after each of the S = ``max_sweeps``
-        sweeps or steps (a state that stopped keeps its last value).
-    overlap_trace : ndarray, (B, S + 1) float64, optional
-        With ``trace=True``: overlap with each cue's target pattern, likewise.
-    """
-
-    states: np.ndarray
-    steps: np.ndarray
-    converged: np.ndarray
-    energy_trace: np.ndarray | None = None
-    overlap_trace: np.ndarray | None = None
-
-
-class HopfieldNetwork:
+class HopfieldNetwork(Model):
     """Hopfield network of ``n_neurons`` ±1 neurons with couplings ``J = W / N``.
 
-    The constructor does no work; :meth:`store` chooses the ``engine`` and checks its memory, and the couplings
-    of the learning ``rule`` are built on first use. Every setting is validated as the field of the same name of
-    :class:`~amsim.families.hopfield.params.HopfieldParams`, where it is documented.
+    Constructed as every family's model (:mod:`amsim.family`): settings are the fields of
+    :class:`~amsim.families.hopfield.params.HopfieldParams`, where each is documented (``n_neurons``, ``rule``,
+    ``engine``, ``self_coupling``, ``dilution``, ``dilution_symmetric``, ``activity``, ``threshold``, and the
+    dynamics that :meth:`recall` uses unless told otherwise: ``update``, ``temperature``, ``max_steps``,
+    ``order``, ``anneal_from``, ``schedule``, ``trace``). The constructor does no work; :meth:`store` chooses the
+    engine and checks its memory, and the couplings of the learning rule are built on first use.
 
     Parameters
     ----------
-    n_neurons : int
-        Number of neurons N.
+    params : HopfieldParams, optional
+        Settings; keywords override them.
     backend : {"auto", "numpy", "cpu", "cuda"}
-        Compute backend; resolved at :meth:`store`.
-    rule : {"hebb", "storkey", "projection", "covariance", "clipped"}
-    engine : {"auto", "dense", "patterns", "bits"}
-    self_coupling : bool
-    dilution : float
-    dilution_symmetric : bool
-    activity : float
-        Activity a of the covariance rule's 0/1 patterns (bits that are +1).
-    threshold : float
-        Covariance rule: firing threshold, a fraction of the gap between the inactive and active signals.
+        Compute backend, resolved at :meth:`store`.
+    random_state : int, numpy.random.Generator or None
+        Source of the removed synapses (``dilution``) and of every random word of the dynamics.
+    **settings
+        Fields of HopfieldParams, e.g. ``n_neurons=1000, rule="storkey"``.
 
     Attributes
     ----------
@@ -168,37 +120,22 @@ class HopfieldNetwork:
     J. J. Hopfield, PNAS 79, 2554 (1982), doi:10.1073/pnas.79.8.2554, eqs. (1)-(2).
     """
 
-    def __init__(self, n_neurons: int, *, backend: str = "auto", rule: str = "hebb", engine: str = "auto",
-                 self_coupling: bool = False, dilution: float = 0.0, dilution_symmetric: bool = True,
-                 activity: float = 0.5, threshold: float = 0.5) -> None:
-        self.n_neurons = n_neurons
-        self.backend = backend
-        self.rule = rule
-        self.engine = engine
-        self.self_coupling = self_coupling
-        self.dilution = dilution
-        self.dilution_symmetric = dilution_symmetric
-        self.activity = activity
-        self.threshold = threshold
+    params_class = HopfieldParams
+    kernel_package = "amsim.families.hopfield"
+    items = "spins"
 
-    @classmethod
-    def from_params(cls, p: HopfieldParams, backend: str = "auto", engine: str | None = None) -> HopfieldNetwork:
-        """The network described by validated parameters (``engine`` overrides ``p.engine``)."""
-        return cls(p.n_neurons, backend=backend, rule=p.rule, engine=engine or p.engine,
-                   self_coupling=p.self_coupling, dilution=p.dilution, dilution_symmetric=p.dilution_symmetric,
-                   activity=p.activity, threshold=p.threshold)
-
-    def _params(self, n_patterns: int, **dynamics: object) -> HopfieldParams:
-        """Validate the settings (and dynamics) through :class:`HopfieldParams`; raises ``ValidationError``."""
-        return _validated(n_neurons=self.n_neurons, load=min(n_patterns / self.n_neurons, 2.0), rule=self.rule,
-                          engine=self.engine, self_coupling=self.self_coupling, dilution=self.dilution,
-                          dilution_symmetric=self.dilution_symmetric, activity=self.activity, threshold=self.threshold,
-                          **dynamics)
+    def __init__(self, params: HopfieldParams | int | None = None, *, backend: str = "auto",
+                 random_state: int | np.random.Generator | None = None, **settings: Any) -> None:
+        if isinstance(params, (int, np.integer)) and not isinstance(params, bool):
+            warnings.warn("HopfieldNetwork(n_neurons, ...) is deprecated; use HopfieldNetwork(n_neurons=...)",
+                          DeprecationWarning, stacklevel=2)
+            params, settings = None, {"n_neurons": int(params), **settings}
+        super().__init__(params, backend=backend, random_state=random_state, **settings)
 
     @property
-    def kernels_(self) -> ModuleType:
-        """Kernel module of the resolved backend."""
-        return backends.kernels(_PACKAGE, self.backend_)
+    def width(self) -> int:
+        """Number of neurons N."""
+        return self.params.n_neurons
 
     @property
     def weights_(self) -> np.ndarray:
@@ -213,29 +150,30 @@ class HopfieldNetwork:
         The engine is chosen and its memory estimated here: a request that cannot fit raises
         :class:`~amsim.exceptions.ValidationError` naming the alternative, and an estimate from 1 GiB on is
         printed to stderr. The couplings themselves are built on first use (:attr:`engine_`), so a stability
-        check of Hebbian patterns, which needs none, builds none. ``rng`` draws (now) the seed of the removed
-        synapses when ``dilution > 0``.
+        check of Hebbian patterns, which needs none, builds none. With ``dilution > 0`` the seed of the removed
+        synapses is drawn now from :attr:`rng_` (``rng`` is deprecated: give ``random_state`` to the model).
         """
+        p = self.params
         n_patterns, n = np.shape(patterns)
-        if n != self.n_neurons:
-            raise ValidationError(f"HopfieldNetwork.store: patterns must have n_neurons = {self.n_neurons} columns "
+        if n != p.n_neurons:
+            raise ValidationError(f"HopfieldNetwork.store: patterns must have n_neurons = {p.n_neurons} columns "
                                   f"(got {n})")
         if n * n_patterns > MAX_NEURONS_TIMES_PATTERNS:
             raise ValidationError(f"HopfieldNetwork.store: n_neurons x patterns must be < 2**31 (got {n} x "
                                   f"{n_patterns})")
-        self._params(n_patterns)
-        self.backend_ = backends.resolve(self.backend)
-        engine = engines.choose(self.engine, self.rule, self.dilution, n, n_patterns)
-        self.memory_ = engines.engine_bytes(engine, self.rule, n, n_patterns, self.dilution)
+        self.settings(load=min(n_patterns / n, 2.0))
+        rng = _deprecated_rng(rng, "store") or self.rng_
+        engine = engines.choose(p.engine, p.rule, p.dilution, n, n_patterns)
+        self.memory_ = engines.engine_bytes(engine, p.rule, n, n_patterns, p.dilution)
         if self.memory_ >= CHECK_BYTES:
-            text = engines.describe(engine, self.rule, n, n_patterns, self.dilution)
+            text = engines.describe(engine, p.rule, n, n_patterns, p.dilution)
             require_memory(self.memory_, f"HopfieldNetwork: {text}", self._alternative(engine, n, n_patterns))
             if self.memory_ >= ANNOUNCE_BYTES:
                 print(f"amsim: hopfield N={n} P={n_patterns}: {text}", file=sys.stderr)
+        self.backend_  # resolve now: a missing backend fails here, not at the first recall  # noqa: B018
         self.patterns_ = np.ascontiguousarray(patterns, dtype=np.int8)
         self._engine_name = engine
-        self._dilution_seed = (np.random.default_rng() if rng is None else rng).integers(2**63) \
-            if self.dilution else 0
+        self._dilution_seed = rng.integers(2**63) if p.dilution else 0
         self._engine = None
         return self
 
@@ -245,55 +183,72 @@ class HopfieldNetwork:
         if self._engine is None:
             k = self.kernels_
             n_patterns = len(self.patterns_)
-            diagonal = n_patterns if self.self_coupling else 0
+            diagonal = n_patterns if self.params.self_coupling else 0
             if self._engine_name == "patterns":
                 self._engine = engines.PatternEngine(k, self.patterns_, diagonal)
             elif self._engine_name == "bits":
                 self._engine = engines.BitEngine(k, self.patterns_, diagonal)
             else:
-                weights, bias = rules.build(self.rule, self.patterns_, k, activity=self.activity,
-                                            threshold=self.threshold, self_coupling=self.self_coupling,
-                                            dilution=self.dilution, dilution_symmetric=self.dilution_symmetric,
+                p = self.params
+                weights, bias = rules.build(p.rule, self.patterns_, k, activity=p.activity, threshold=p.threshold,
+                                            self_coupling=p.self_coupling, dilution=p.dilution,
+                                            dilution_symmetric=p.dilution_symmetric,
                                             rng=np.random.default_rng(self._dilution_seed))
                 self._engine = engines.DenseEngine(k, weights, bias)
         return self._engine
 
     def _alternative(self, engine: str, n: int, n_patterns: int) -> str:
         """What to do when ``engine`` cannot fit."""
-        lean = {e: format_bytes(engines.engine_bytes(e, self.rule, n, n_patterns)) for e in ("patterns", "bits")}
-        if engine == "dense" and self.rule == "hebb" and not self.dilution:
+        rule = self.params.rule
+        lean = {e: format_bytes(engines.engine_bytes(e, rule, n, n_patterns)) for e in ("patterns", "bits")}
+        if engine == "dense" and rule == "hebb" and not self.params.dilution:
             return f"use engine='patterns' ({lean['patterns']}) or engine='bits' ({lean['bits']})"
         if engine == "dense":
-            return (f"the {self.rule!r} rule needs the N x N weights: use fewer neurons, or rule='hebb' with "
+            return (f"the {rule!r} rule needs the N x N weights: use fewer neurons, or rule='hebb' with "
                     f"engine='bits' ({lean['bits']})")
         if engine == "patterns":
             return f"use engine='bits' ({lean['bits']}) or fewer neurons"
         return "use fewer neurons or patterns"
 
-    def retrieve(self, cues: np.ndarray, *, update: str = "async", temperature: float = 0.0, max_sweeps: int = 100,
-                 rng: np.random.Generator | None = None, order: str = "random", anneal_from: float = 0.0,
-                 schedule: str = "geometric", trace: bool = False, targets: np.ndarray | None = None) -> Retrieval:
+    def recall(self, cues: np.ndarray, *, update: str | None = None, temperature: float | None = None,
+               max_steps: int | None = None, order: str | None = None, anneal_from: float | None = None,
+               schedule: str | None = None, trace: bool | None = None, targets: np.ndarray | None = None) -> Recall:
         """Run the dynamics from each cue (B, N) int8 and return the final states.
 
-        Sequential dynamics (``async``, ``glauber``, ``metropolis``) visit the neurons in a fresh random order
-        each sweep (``order="random"``) or in the order 0 .. N-1 (``"fixed"``). The random words of the orders
-        and of the acceptance tests are drawn on the host from ``rng`` as uint32, in chunks of sweeps and only
-        for the states still moving, so every backend and engine gives the same states for the same generator.
-        ``temperature`` (> 0) applies to ``glauber`` and ``metropolis``; ``anneal_from`` lowers the temperature
-        from that value to ``temperature`` over the ``max_sweeps`` sweeps (``schedule``: geometric or linear).
-        ``trace`` records the energy and the overlap with ``targets`` (B, N) (default: each cue's most
-        overlapping stored pattern) after every sweep.
+        The dynamics settings default to the model's (:class:`HopfieldParams`); those given here override them
+        for this call and are validated the same way. Sequential dynamics (``async``, ``glauber``,
+        ``metropolis``) visit the neurons in a fresh random order each sweep (``order="random"``) or in the order
+        0 .. N-1 (``"fixed"``). The random words of the orders and of the acceptance tests are drawn on the host
+        from :attr:`rng_` as uint32, in chunks of sweeps and only for the states still moving, so every backend
+        and engine gives the same states for the same generator. ``temperature`` (> 0) applies to ``glauber``
+        and ``metropolis``; ``anneal_from`` lowers the temperature from that value to ``temperature`` over the
+        ``max_steps`` sweeps (``schedule``: geometric or linear). ``trace`` records the energy and the overlap
+        with ``targets`` (B, N) (default: each cue's most overlapping stored pattern) after every sweep.
         """
-        self._params(len(self.patterns_), update=update, temperature=temperature, max_sweeps=max_sweeps,
-                     order=order, anneal_from=anneal_from, schedule=schedule, trace=trace)
-        rng = np.random.default_rng() if rng is None else rng
+        p = self.settings(update=update, temperature=temperature, max_steps=max_steps, order=order,
+                          anneal_from=anneal_from, schedule=schedule, trace=trace)
+        return self._recall(cues, p, self.rng_, targets)
+
+    def retrieve(self, cues: np.ndarray, *, update: str = "async", temperature: float = 0.0, max_sweeps: int = 100,
+                 rng: np.random.Generator | None = None, order: str = "random", anneal_from: float = 0.0,
+                 schedule: str = "geometric", trace: bool = False, targets: np.ndarray | None = None) -> Recall:
+        """Deprecated: :meth:`recall` (``max_sweeps`` is ``max_steps``; randomness comes from ``random_state``)."""
+        warnings.warn("HopfieldNetwork.retrieve is deprecated; use recall (max_sweeps -> max_steps, and give the "
+                      "model random_state instead of rng)", DeprecationWarning, stacklevel=2)
+        p = self.settings(update=update, temperature=temperature, max_steps=max_sweeps, order=order,
+                          anneal_from=anneal_from, schedule=schedule, trace=trace)
+        return self._recall(cues, p, self.rng_ if rng is None else rng, targets)
+
+    def _recall(self, cues: np.ndarray, p: HopfieldParams, rng: np.random.Generator,
+                targets: np.ndarray | None) -> Recall:
+        """:meth:`recall` with validated settings ``p`` and the generator ``rng``."""
         states = np.array(cues, dtype=np.int8, order="C")
         b, n = states.shape
         steps = np.zeros(b, dtype=np.int32)
         converged = np.zeros(b, dtype=np.bool_)
-        width = max_sweeps if trace else 0
+        width = p.max_steps if p.trace else 0
         trace_energy, trace_overlap = np.zeros((b, width)), np.zeros((b, width))
-        if trace:
+        if p.trace:
             targets = self.patterns_[self.overlaps(states).argmax(axis=1)] if targets is None else targets
             readout, offset, divisor = self._readout(np.asarray(targets, dtype=np.int8))
             energy0, overlap0 = self.energy(states), (offset + (readout * states).sum(axis=1)) / divisor
@@ -301,17 +256,17 @@ class HopfieldNetwork:
             readout = np.zeros((b, 0))
         engine = self.engine_
         aux = engine.start(states)
-        if update == "sync":
-            engine.sync(states, aux, max_sweeps, steps, converged, readout, trace_energy, trace_overlap)
+        if p.update == "sync":
+            engine.sync(states, aux, p.max_steps, steps, converged, readout, trace_energy, trace_overlap)
         else:
-            betas = np.zeros(max_sweeps) if update == "async" else \
-                1.0 / temperatures(max_sweeps, temperature, anneal_from, schedule)
-            self._sequential(states, aux, MODES[update], betas, order, rng, steps, converged, readout, trace_energy,
-                             trace_overlap)
-        if not trace:
-            return Retrieval(states, steps, converged)
-        return Retrieval(states, steps, converged, np.column_stack([energy0, trace_energy]),
-                         np.column_stack([overlap0, (offset[:, None] + trace_overlap) / divisor[:, None]]))
+            betas = np.zeros(p.max_steps) if p.update == "async" else \
+                1.0 / temperatures(p.max_steps, p.temperature, p.anneal_from, p.schedule)
+            self._sequential(states, aux, MODES[p.update], betas, p.order, rng, steps, converged, readout,
+                             trace_energy, trace_overlap)
+        if not p.trace:
+            return Recall(states, steps, converged)
+        return Recall(states, steps, converged, np.column_stack([energy0, trace_energy]),
+                      np.column_stack([overlap0, (offset[:, None] + trace_overlap) / divisor[:, None]]))
 
     def thermal_average(self, starts: np.ndarray, *, temperature: float, burn_in: int, sweeps: int,
                         rng: np.random.Generator | None = None, update: str = "glauber",
@@ -327,8 +282,10 @@ class HopfieldNetwork:
             T > 0 of the ``update`` dynamics (``glauber`` or ``metropolis``), in coupling units.
         burn_in, sweeps : int
             Sweeps run before averaging (>= 0), and sweeps averaged over (>= 1).
-        rng, order
-            As in :meth:`retrieve` (the same generator gives the same averages on every backend and engine).
+        rng : numpy.random.Generator, optional
+            Deprecated: the randomness comes from the model's ``random_state``.
+        order : {"random", "fixed"}
+            As in :meth:`recall` (the same generator gives the same averages on every backend and engine).
 
         Returns
         -------
@@ -341,9 +298,9 @@ class HopfieldNetwork:
         -----
         In the paramagnet ``q`` is the finite-time bias, about (1 + 2 tau) / ``sweeps`` for a correlation time tau
         (in sweeps) and 0 as ``sweeps`` grows; in a frozen (spin-glass or retrieval) state it tends to the
-        Edwards-Anderson order parameter of the replica theory. Each averaging sweep is one :meth:`retrieve` call,
-        which rebuilds the fields of the states: cheap on the pattern engines (N P / 64 popcounts per state), about
-        one more sweep's work on the dense engine (N^2 per state).
+        Edwards-Anderson order parameter of the replica theory. Each averaging sweep is one recall, which rebuilds
+        the fields of the states: cheap on the pattern engines (N P / 64 popcounts per state), about one more
+        sweep's work on the dense engine (N^2 per state).
         """
         if update not in STOCHASTIC:
             raise ValidationError(f"thermal_average: update must be one of {', '.join(STOCHASTIC)} (got "
@@ -351,14 +308,16 @@ class HopfieldNetwork:
         for name, value, least in (("burn_in", burn_in, 0), ("sweeps", sweeps, 1)):
             if int(value) != value or value < least:
                 raise ValidationError(f"thermal_average: {name} must be an integer >= {least} (got {value!r})")
-        rng = np.random.default_rng() if rng is None else rng
-        settings = {"update": update, "temperature": temperature, "rng": rng, "order": order}
-        first = self.retrieve(starts, max_sweeps=burn_in, **settings).states if burn_in else \
-            np.array(starts, dtype=np.int8, order="C")
+        rng = _deprecated_rng(rng, "thermal_average") or self.rng_
+        dynamics = {"update": update, "temperature": temperature, "order": order, "anneal_from": 0.0,
+                    "schedule": "geometric", "trace": False}
+        one = self.settings(max_steps=1, **dynamics)
+        first = self._recall(starts, self.settings(max_steps=burn_in, **dynamics), rng, None).states if burn_in \
+            else np.array(starts, dtype=np.int8, order="C")
         total = np.zeros(first.shape)
         state = first
         for _ in range(sweeps):
-            state = self.retrieve(state, max_sweeps=1, **settings).states
+            state = self._recall(state, one, rng, None).states
             total += state
         return ThermalAverage(total / sweeps, first, state)
 
@@ -400,9 +359,9 @@ class HopfieldNetwork:
         ``c = sum_i r_i``, ``d = 2 N_1 (1 - a)`` with ``N_1`` the active units of the target.
         """
         n = targets.shape[1]
-        if self.rule != "covariance":
+        if self.params.rule != "covariance":
             return targets.astype(np.float64), np.zeros(len(targets)), np.full(len(targets), float(n))
-        a = self.activity
+        a = self.params.activity
         q = rules.grid_quantum(float(n))
         r = np.rint(((targets + 1) / 2 - a) / q) * q
         return r, r.sum(axis=1), 2.0 * (targets > 0).sum(axis=1) * (1.0 - a)
@@ -422,9 +381,9 @@ class HopfieldNetwork:
         states = np.ascontiguousarray(states, dtype=np.int8)
         out = np.empty((len(states), len(self.patterns_)), dtype=np.float64)
         self.kernels_.overlaps(self.patterns_, states, out)
-        if self.rule != "covariance":
+        if self.params.rule != "covariance":
             return out
-        n, a = states.shape[1], self.activity
+        n, a = states.shape[1], self.params.activity
         dot = np.rint(out * n)
         sum_s = states.sum(axis=1, dtype=np.int64)[:, None]
         pattern_sum = self.patterns_.sum(axis=1, dtype=np.int64)[None, :]
@@ -439,8 +398,8 @@ class HopfieldNetwork:
         """
         n_patterns = len(self.patterns_)
         stable = np.empty(n_patterns, dtype=np.bool_)
-        if self.rule == "hebb" and not self.dilution:
-            self.kernels_.hebbian_stability(self.patterns_, n_patterns if self.self_coupling else 0, stable)
+        if self.params.rule == "hebb" and not self.params.dilution:
+            self.kernels_.hebbian_stability(self.patterns_, n_patterns if self.params.self_coupling else 0, stable)
             return stable
         for lo in range(0, n_patterns, 256):
             x = self.patterns_[lo:lo + 256]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from amsim.family import protocol_field
 from amsim.params import Params, param
 
 RULES = ("hebb", "storkey", "projection", "covariance", "clipped")
@@ -23,6 +24,8 @@ class HopfieldParams(Params):
     ``W`` the weights of the learning rule, scaled so that Hebbian ``W`` are the integer counts
     ``sum_mu xi_i xi_j``; temperatures are in units of these couplings (AGS convention, T_c = 1 at P << N).
     """
+
+    renamed = {"max_sweeps": "max_steps"}
 
     n_neurons: int = param(1000, "number of neurons N", ge=2)
     load: float = param(0.05, "memory load alpha = P / N (stored patterns per neuron)", gt=0)
@@ -48,14 +51,13 @@ class HopfieldParams(Params):
     temperature: float = param(0.0, "temperature T of glauber and metropolis dynamics (0 for async and sync); "
                                "the final temperature when annealing", ge=0)
     anneal_from: float = param(0.0, "simulated annealing: initial temperature, lowered to `temperature` over "
-                               "max_sweeps sweeps (0: no annealing)", ge=0)
+                               "max_steps sweeps (0: no annealing)", ge=0)
     schedule: str = param("geometric", "annealing schedule from anneal_from to temperature",
                           choices=("geometric", "linear"))
-    noise: float = param(0.0, "fraction of cue bits flipped away from the stored pattern", ge=0, le=1)
-    cues: int = param(10, "cues per trial (cue k starts from pattern k mod P)", ge=1)
-    max_sweeps: int = param(100, "update limit: sweeps (sequential dynamics) or steps (sync)", units="sweeps",
-                            ge=1)
-    success_overlap: float = param(0.9, "overlap at or above which a retrieval counts as a success", gt=0, le=1)
+    noise: float = protocol_field("noise", 0.0)
+    cues: int = protocol_field("cues", 10)
+    max_steps: int = protocol_field("max_steps", 100)
+    success_overlap: float = protocol_field("success_overlap", 0.9)
     trace: bool = param(False, "record the energy and the overlap with the cued pattern after every sweep")
 
     def check(self) -> None:
@@ -83,8 +85,6 @@ class HopfieldParams(Params):
         if self.engine in ("patterns", "bits") and (self.rule != "hebb" or self.dilution):
             self.fail("engine", f"must be 'dense' or 'auto' with rule={self.rule!r} and dilution="
                                 f"{self.dilution:g}: only undiluted Hebbian weights are sums over patterns")
-        if self.n_neurons * self.n_patterns > MAX_NEURONS_TIMES_PATTERNS:
-            self.fail("n_neurons", f"times the {self.n_patterns} patterns must be < 2**31 (exact 32-bit fields)")
 
     @property
     def n_patterns(self) -> int:

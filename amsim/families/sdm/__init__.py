@@ -1,19 +1,16 @@
 """Kanerva's Sparse Distributed Memory: hard locations with bit-packed addresses, saturating counters, Hamming or
 Jaeckel activation, single and iterated reading, and its relation to softmax attention."""
 
+from amsim.families.sdm.model import SparseDistributedMemory
 from amsim.families.sdm.params import SDMParams
+from amsim.family import Recall
+from amsim.patterns import flip_bits, hamming_distances, random_bits
 from amsim.registry import register_family
 
-FAMILY = register_family("sdm", SDMParams, "Kanerva's Sparse Distributed Memory")
+FAMILY = register_family("sdm", SDMParams, "Kanerva's Sparse Distributed Memory", model=SparseDistributedMemory,
+                         kernels="amsim.families.sdm")
 
 from amsim.families.sdm import experiments  # noqa: E402  (registers after the family exists)
-from amsim.families.sdm.model import (  # noqa: E402
-    Recall,
-    SparseDistributedMemory,
-    flip_bits,
-    hamming_distances,
-    random_bits,
-)
 
 __all__ = ["FAMILY", "Recall", "SDMParams", "SparseDistributedMemory", "experiments", "flip_bits",
            "hamming_distances", "random_bits"]

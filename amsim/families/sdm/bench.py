@@ -12,7 +12,8 @@ import numpy as np
 
 from amsim.bench import Workload
 from amsim.bits import unpack_bits
-from amsim.families.sdm.model import SparseDistributedMemory, flip_bits, random_bits
+from amsim.families.sdm.model import SparseDistributedMemory
+from amsim.patterns import flip_bits, random_bits
 
 BATCH = 256  # addresses per timed call at Kanerva's scale
 

@@ -5,13 +5,41 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from amsim.exceptions import ValidationError
-from amsim.families.sdm.model import SparseDistributedMemory, flip_bits, hamming_distances, random_bits
+from amsim.families.sdm.model import SparseDistributedMemory
 from amsim.families.sdm.params import SDMParams
+from amsim.family import no_protocol_check
 from amsim.io import label
+from amsim.patterns import flip_bits, hamming_distances, random_bits
 from amsim.registry import register_experiment
 
 DIMS = ("trial", "cue")
+_ALLOWANCE = 64 << 20  # the interpreter, xarray and the results
+_EXAMPLE = {"address_bits": 64, "n_locations": 2000, "n_stored": 20, "noise": 0.05, "cues": 4}
+
+
+def recall_memory(p: SDMParams, trials: int) -> int:
+    """Peak bytes of one :func:`recall` run: the memory (addresses and counters), the items with their signs and
+    packed addresses, the packed activations of one chunk of rows, Jaeckel's coordinate shuffles, the cues with
+    their words and counter sums, and a fixed allowance for the interpreter."""
+    n, d, t, c = p.address_bits, p.word_bits, p.n_stored, p.cues
+    words = -(-n // 64)
+    items = t * (2 * n + 2 * d + 8 * words)
+    cues = c * (3 * n + 2 * d + 8 * d + 8 * words)
+    shuffles = 0 if p.design == "hamming" else 16 << 20
+    return SparseDistributedMemory(p).nbytes() + items + cues + (32 << 20) + shuffles + _ALLOWANCE
+
+
+def attention_memory(p: SDMParams, trials: int) -> int:
+    """Peak bytes of one :func:`attention` run: :func:`recall_memory` plus the float64 keys and values of the
+    stored items and the (cues, items) distances, logits, weights and intersection weights."""
+    t, c = p.n_stored, p.cues
+    return recall_memory(p, trials) + 8 * t * (p.address_bits + p.word_bits) + 5 * 8 * c * t
+
+
+def attention_check(p: SDMParams) -> None:
+    """sdm.attention compares one read of each kind: ``max_steps`` must be 1."""
+    if p.max_steps != 1:
+        p.fail("max_steps", "must be 1 for sdm.attention (one read of each kind)")
 
 
 def _store(p: SDMParams, rng: np.random.Generator, backend: str) -> tuple[SparseDistributedMemory, np.ndarray,
@@ -20,7 +48,7 @@ def _store(p: SDMParams, rng: np.random.Generator, backend: str) -> tuple[Sparse
     sdm = SparseDistributedMemory(p, backend=backend, random_state=rng)
     addresses = random_bits(p.n_stored, p.address_bits, rng)
     data = addresses if p.association == "auto" else random_bits(p.n_stored, p.word_bits, rng)
-    sdm.write(addresses, data)
+    sdm.store(addresses, data)
     targets = np.arange(p.cues) % p.n_stored
     return sdm, addresses, data, targets, flip_bits(addresses[targets], p.noise, rng)
 
@@ -40,7 +68,7 @@ def _common(p: SDMParams) -> dict[str, xr.DataArray]:
     }
 
 
-@register_experiment("sdm.recall")
+@register_experiment("sdm.recall", memory=recall_memory, check=no_protocol_check, example=_EXAMPLE)
 def recall(p: SDMParams, *, trials: int, rng: np.random.Generator, backend: str) -> xr.Dataset:
     """Store T random items, cue with noisy addresses, read once or iterate, and measure the words read.
 
@@ -65,7 +93,7 @@ def recall(p: SDMParams, *, trials: int, rng: np.random.Generator, backend: str)
         sdm, _, data, targets, cues = _store(p, rng, backend)
         active[t] = sdm.active_counts(cues)
         if p.association == "auto":
-            result = sdm.recall(cues, max_steps=p.max_steps)
+            result = sdm.recall(cues)
             words, steps[t], converged[t] = result.states, result.steps, result.converged
         else:
             words, steps[t], converged[t] = sdm.read(cues), 1, False
@@ -91,7 +119,8 @@ def _read_out(sums: np.ndarray) -> np.ndarray:
     return (sums >= 0).astype(np.uint8)
 
 
-@register_experiment("sdm.attention")
+@register_experiment("sdm.attention", memory=attention_memory, check=attention_check,
+                     ignores=("success_overlap",), example=_EXAMPLE)
 def attention(p: SDMParams, *, trials: int, rng: np.random.Generator, backend: str) -> xr.Dataset:
     """One read of each cue by the SDM and by softmax attention with the fitted beta, on the same stored items.
 
@@ -109,11 +138,9 @@ def attention(p: SDMParams, *, trials: int, rng: np.random.Generator, backend: s
         stored data word, ``agreement`` (fraction of bits where SDM and attention read the same); scalars
         ``beta``, ``radius_used``, ``cue_distance``.
     """
-    from amsim.theory.sdm import fit_attention_beta  # theories load on demand (SciPy)
+    from amsim.theory.sdm import activation_rule, fit_attention_beta  # theories load on demand (SciPy)
 
-    if p.max_steps != 1:
-        raise ValidationError(f"SDMParams.max_steps: must be 1 for sdm.attention (one read) (got {p.max_steps})")
-    rule = p.rule
+    rule = activation_rule(p)
     fit = fit_attention_beta(rule)
     n, c, d = p.address_bits, p.cues, p.word_bits
     overlaps = {name: np.empty((trials, c)) for name in ("sdm", "attention", "intersection")}

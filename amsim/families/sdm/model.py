@@ -1,11 +1,12 @@
 """The user-facing Sparse Distributed Memory: write items, read them back from noisy cues, iterate to a fixed point.
 
 >>> import numpy as np
->>> from amsim.families.sdm import SparseDistributedMemory, flip_bits, random_bits
+>>> from amsim.families.sdm import SparseDistributedMemory
+>>> from amsim.patterns import flip_bits, random_bits
 >>> rng = np.random.default_rng(0)
 >>> items = random_bits(50, 256, rng)                       # (T, N) uint8 of 0/1
 >>> sdm = SparseDistributedMemory(address_bits=256, n_locations=20_000, radius=108, backend="cpu",
-...                               random_state=1).write(items)
+...                               random_state=1).store(items)
 >>> recalled = sdm.recall(flip_bits(items, 0.1, rng), max_steps=10)
 >>> (recalled.states == items).all(axis=1).mean()          # doctest: +SKIP
 1.0
@@ -22,72 +23,35 @@ are reproducible and identical on every backend; ``one`` and ``zero`` are fixed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from types import ModuleType
 from typing import Any
 
 import numpy as np
 
-from amsim import backends
 from amsim.bits import pack_bits
 from amsim.exceptions import ValidationError
-from amsim.families.hopfield.model import corrupt
 from amsim.families.sdm.params import SDMParams
+from amsim.family import Model, Recall
 from amsim.resources import format_bytes, require_memory
 
-_PACKAGE = "amsim.families.sdm"
 _BITMAP_BYTES = 32 * 2**20  # packed activations held at once (rows of a batch are processed in chunks)
 _MAX_CHUNK = 1024  # rows per kernel call: the batch's transposed cues stay in the L2 cache
 
 
-def random_bits(n_items: int, n_bits: int, rng: np.random.Generator) -> np.ndarray:
-    """Unbiased random words, shape (n_items, n_bits), dtype uint8 of 0/1."""
-    return rng.integers(0, 2, size=(n_items, n_bits), dtype=np.uint8)
-
-
-def flip_bits(bits: np.ndarray, noise: float, rng: np.random.Generator) -> np.ndarray:
-    """Copies of ``bits`` (B, N) with exactly ``round(noise * N)`` bits flipped in each row (a uniformly random
-    subset per row, as :func:`amsim.families.hopfield.corrupt` does for ±1 states)."""
-    signs = corrupt(2 * bits.astype(np.int8) - 1, noise, rng)
-    return ((signs + 1) // 2).astype(np.uint8)
-
-
-def hamming_distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Row-wise Hamming distances between two (B, n) arrays of 0/1 bits; returns (B,) int64."""
-    return (np.asarray(a) != np.asarray(b)).sum(axis=1, dtype=np.int64)
-
-
-@dataclass(frozen=True)
-class Recall:
-    """Outcome of :meth:`SparseDistributedMemory.recall` for B cues.
-
-    Attributes
-    ----------
-    states : ndarray, (B, N) uint8
-        Final words.
-    steps : ndarray, (B,) int32
-        Reads that changed the word.
-    converged : ndarray, (B,) bool
-        A read returned the word unchanged (a fixed point) within the limit.
-    """
-
-    states: np.ndarray
-    steps: np.ndarray
-    converged: np.ndarray
-
-
-class SparseDistributedMemory:
+class SparseDistributedMemory(Model):
     """Kanerva's Sparse Distributed Memory with M hard locations and bit-packed N-bit addresses.
 
-    The constructor validates the settings (through :class:`SDMParams`) and does no work; the first write or read
-    draws the hard locations from ``random_state`` and allocates the counters (see :meth:`nbytes`).
+    Constructed as every family's model (:mod:`amsim.family`): the constructor validates the settings (through
+    :class:`SDMParams`) and does no work; the first write or read draws the hard locations from ``random_state``
+    and allocates the counters (see :meth:`nbytes`). ``store``/``recall`` are the contract's verbs; ``write``
+    (with data words and weights) and ``read`` (one read) are Kanerva's.
 
     Parameters
     ----------
     params : SDMParams, optional
         Memory settings; keywords override them. Only the memory fields matter here (address_bits, n_locations,
         design, radius, strict, specified_bits, activation_probability, data_bits, counter_dtype, tie), and
-        ``association="hetero"`` where data words are wider or narrower than addresses.
+        ``association="hetero"`` where data words are wider or narrower than addresses, and ``max_steps``, the
+        default of :meth:`recall`.
     backend : {"auto", "numpy", "cpu", "cuda"}
         Compute backend; resolved at the first use.
     random_state : int or numpy.random.Generator, optional
@@ -109,12 +73,14 @@ class SparseDistributedMemory:
     P. Kanerva, *Sparse Distributed Memory*, MIT Press (1988). L. A. Jaeckel, RIACS TR 89.28 and 89.30 (1989).
     """
 
-    def __init__(self, params: SDMParams | None = None, *, backend: str = "auto",
-                 random_state: int | np.random.Generator | None = None, **settings: Any) -> None:
-        self.params = params.replace(**settings) if params is not None else \
-            SDMParams.from_dict(settings, where="SparseDistributedMemory")
-        self.backend = backend
-        self.random_state = random_state
+    params_class = SDMParams
+    kernel_package = "amsim.families.sdm"
+    items = "bits"
+
+    @property
+    def width(self) -> int:
+        """Address bits N."""
+        return self.params.address_bits
 
     # ------------------------------------------------------------------------------------------------------------
     # state
@@ -130,19 +96,13 @@ class SparseDistributedMemory:
         tables = 1 if p.design == "hamming" else 2
         return tables * p.n_locations * words * 8 + p.n_locations * p.word_bits * np.dtype(p.counter_dtype).itemsize
 
-    @property
-    def kernels_(self) -> ModuleType:
-        """Kernel module of the resolved backend."""
-        return backends.kernels(_PACKAGE, self.backend_)
-
     def initialize(self) -> SparseDistributedMemory:
         """Draw the hard locations and zero the counters (done by the first write or read); returns ``self``."""
         p = self.params
         require_memory(self.nbytes(), f"SparseDistributedMemory.n_locations: {p.n_locations} locations of "
                        f"{p.address_bits}-bit addresses and {p.word_bits} {p.counter_dtype} counters",
                        "use fewer n_locations or data_bits, or int16 counters")
-        self.backend_ = backends.resolve(self.backend)
-        self.rng_ = np.random.default_rng(self.random_state)
+        self.backend_  # resolve now: a missing backend fails before the counters are allocated  # noqa: B018
         m, n = p.n_locations, p.address_bits
         words = (n + 63) // 64
         pad = np.uint64((1 << (n - 64 * (words - 1))) - 1) if n % 64 else np.uint64(2**64 - 1)
@@ -294,7 +254,12 @@ class SparseDistributedMemory:
         self._ensure()
         return self._threshold(self._sums(pack_bits(addr)))
 
-    def recall(self, cues: Any, *, max_steps: int = 100) -> Recall:
+    def store(self, items: Any, data: Any = None) -> SparseDistributedMemory:
+        """The contract's storing verb: :meth:`write` the items (B, N) 0/1 at their own addresses, or ``data``
+        (B, D) at them; returns ``self``."""
+        return self.write(items, data)
+
+    def recall(self, cues: Any, *, max_steps: int | None = None) -> Recall:
         """Iterated reading: read at the cue, then at the word read, ... until a read returns its own address (a
         fixed point) or ``max_steps`` reads; needs D = N.
 
@@ -302,22 +267,19 @@ class SparseDistributedMemory:
         ----------
         cues : array_like, (B, N), 0/1
             Starting addresses.
-        max_steps : int
-            Largest number of reads per cue (1: a single read).
+        max_steps : int, optional
+            Largest number of reads per cue (1: a single read); default: the memory's ``max_steps``.
         """
-        p = self.params
+        p = self.settings(max_steps=max_steps)
         if p.word_bits != p.address_bits:
             raise ValidationError(f"SparseDistributedMemory.data_bits: must equal address_bits for iterated reading "
                                   f"(got {p.word_bits} and {p.address_bits})")
-        if isinstance(max_steps, bool) or not isinstance(max_steps, (int, np.integer)) or max_steps < 1:
-            raise ValidationError(f"SparseDistributedMemory.recall.max_steps: must be an integer >= 1 "
-                                  f"(got {max_steps!r})")
         states = self._bits("cues", cues, p.address_bits).copy()
         self._ensure()
         steps = np.zeros(states.shape[0], np.int32)
         converged = np.zeros(states.shape[0], np.bool_)
         moving = np.arange(states.shape[0])
-        for _ in range(int(max_steps)):
+        for _ in range(p.max_steps):
             if moving.size == 0:
                 break
             new = self._threshold(self._sums(pack_bits(states[moving])))

@@ -1,16 +1,16 @@
 """Parameters of Kanerva's Sparse Distributed Memory and of its recall protocols, and the exact integer rules
 that turn an activation probability into a radius (also exported by :mod:`amsim.theory.sdm`).
 
-Nothing here imports SciPy or :mod:`amsim.theory` (theories load only when asked for, see
-:mod:`amsim.registry`); :attr:`SDMParams.rule` imports the theory on first use.
+Nothing here imports SciPy or :mod:`amsim.theory`: the theory depends on these parameters, never the other way
+(:func:`amsim.theory.sdm.activation_rule` turns them into the theory's activation rule).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
 
+from amsim.family import protocol_field
 from amsim.params import Params, param
 
 DESIGNS = ("hamming", "selected", "hyperplane")
@@ -82,7 +82,8 @@ class SDMParams(Params):
     each location ``specified_bits`` random coordinates and activate it when the address matches the location's
     random values there (``selected``) or has 1 on all of them (``hyperplane``). A radius of -1 (or
     ``specified_bits`` of -1) is chosen from ``activation_probability``: the smallest radius (largest k) whose
-    activation probability is ``>= activation_probability``.
+    activation probability is ``>= activation_probability``. Reading: ``max_steps = 1`` reads once, more iterate
+    reading to a fixed point (autoassociative memories only).
     """
 
     address_bits: int = param(256, "address bits N", units="bits", ge=1)
@@ -103,12 +104,10 @@ class SDMParams(Params):
     association: str = param("auto", "auto: data word = address (iterated reading possible); hetero: random "
                              "data words", choices=("auto", "hetero"))
     n_stored: int = param(100, "stored items T", units="items", ge=1)
-    noise: float = param(0.0, "fraction of cue bits flipped away from the stored address", ge=0, le=1)
-    cues: int = param(10, "cues per trial (cue k starts from stored item k mod T)", ge=1)
-    max_steps: int = param(1, "reads per cue: 1 reads once, more iterate reading to a fixed point", units="reads",
-                           ge=1)
-    success_overlap: float = param(1.0, "overlap with the stored data word at or above which a read counts as a "
-                                   "success", gt=0, le=1)
+    noise: float = protocol_field("noise", 0.0)
+    cues: int = protocol_field("cues", 10)
+    max_steps: int = protocol_field("max_steps", 1)
+    success_overlap: float = protocol_field("success_overlap", 1.0)
 
     def check(self) -> None:
         if self.radius > self.address_bits:
@@ -149,12 +148,3 @@ class SDMParams(Params):
     def effective_radius(self) -> int:
         """The radius r in force (activation at ``< r`` when strict, else ``<= r``); -1 for Jaeckel's designs."""
         return self.inclusive_radius + int(self.strict) if self.design == "hamming" else -1
-
-    @property
-    def rule(self) -> Any:
-        """The :class:`amsim.theory.sdm.ActivationRule` of these parameters (imports the theory)."""
-        from amsim.theory.sdm import ActivationRule
-
-        if self.design == "hamming":
-            return ActivationRule(self.address_bits, "hamming", radius=self.inclusive_radius)
-        return ActivationRule(self.address_bits, self.design, specified_bits=self.specified_bits_used)
