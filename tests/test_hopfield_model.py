@@ -11,6 +11,7 @@ from conftest import ROOT
 from scipy.optimize import brentq
 
 import amsim
+from amsim import dynamics
 from amsim.cards import load_card
 from amsim.exceptions import ValidationError
 from amsim.families.hopfield import HopfieldNetwork, HopfieldParams, engines, model
@@ -111,11 +112,11 @@ def test_low_load_overlap_follows_curie_weiss(update):
 
 
 def test_annealing_schedules():
-    geometric = model.temperatures(5, 0.1, 1.6, "geometric")
+    geometric = dynamics.temperatures(5, 0.1, 1.6, "geometric")
     np.testing.assert_allclose(geometric, [1.6, 0.8, 0.4, 0.2, 0.1])
-    np.testing.assert_allclose(model.temperatures(5, 0.2, 1.0, "linear"), [1.0, 0.8, 0.6, 0.4, 0.2])
-    np.testing.assert_array_equal(model.temperatures(3, 0.5), [0.5, 0.5, 0.5])
-    assert model.temperatures(1, 0.3, 2.0)[0] == 0.3
+    np.testing.assert_allclose(dynamics.temperatures(5, 0.2, 1.0, "linear"), [1.0, 0.8, 0.6, 0.4, 0.2])
+    np.testing.assert_array_equal(dynamics.temperatures(3, 0.5), [0.5, 0.5, 0.5])
+    assert dynamics.temperatures(1, 0.3, 2.0)[0] == 0.3
 
 
 def test_annealing_finds_lower_energy_than_a_quench():

@@ -19,14 +19,13 @@ from typing import Any
 
 import numpy as np
 
+from amsim.dynamics import MODES, run_sequential, temperatures
 from amsim.exceptions import ValidationError
 from amsim.families.hopfield import engines, rules
 from amsim.families.hopfield.params import MAX_NEURONS_TIMES_PATTERNS, STOCHASTIC, HopfieldParams
 from amsim.family import Model, Recall
 from amsim.resources import format_bytes, require_memory
 
-#: Dynamics codes of the sequential kernels (``mode``).
-MODES = {"async": 0, "glauber": 1, "metropolis": 2}
 #: Estimates from this size on are checked against physical memory (smaller ones always fit).
 CHECK_BYTES = 64 << 20
 #: Estimates from this size on are printed to stderr before the couplings are built.
@@ -39,21 +38,6 @@ def _deprecated_rng(rng: np.random.Generator | None, verb: str) -> np.random.Gen
         warnings.warn(f"HopfieldNetwork.{verb}(rng=...) is deprecated; give the model random_state=",
                       DeprecationWarning, stacklevel=3)
     return rng
-
-
-def temperatures(n_sweeps: int, temperature: float, anneal_from: float = 0.0, schedule: str = "geometric"
-                 ) -> np.ndarray:
-    """Temperature of each sweep, (n_sweeps,) float64: constant, or annealed from ``anneal_from`` to
-    ``temperature`` (reached at the last sweep) geometrically or linearly."""
-    if not anneal_from:
-        return np.full(n_sweeps, float(temperature))
-    x = np.arange(n_sweeps) / max(n_sweeps - 1, 1)
-    if schedule == "geometric":
-        t = anneal_from * (temperature / anneal_from) ** x
-    else:
-        t = anneal_from + (temperature - anneal_from) * x
-    t[-1] = temperature
-    return t
 
 
 @dataclass(frozen=True)
@@ -261,8 +245,8 @@ class HopfieldNetwork(Model):
         else:
             betas = np.zeros(p.max_steps) if p.update == "async" else \
                 1.0 / temperatures(p.max_steps, p.temperature, p.anneal_from, p.schedule)
-            self._sequential(states, aux, MODES[p.update], betas, p.order, rng, steps, converged, readout,
-                             trace_energy, trace_overlap)
+            run_sequential(engine.sweeps, states, aux, MODES[p.update], betas, p.order, rng, steps, converged,
+                           readout, trace_energy, trace_overlap)
         if not p.trace:
             return Recall(states, steps, converged)
         return Recall(states, steps, converged, np.column_stack([energy0, trace_energy]),
@@ -320,36 +304,6 @@ class HopfieldNetwork(Model):
             state = self._recall(state, one, rng, None).states
             total += state
         return ThermalAverage(total / sweeps, first, state)
-
-    def _sequential(self, states, aux, mode, betas, order, rng, steps, converged, readout, trace_energy,
-                    trace_overlap) -> None:
-        """Sequential sweeps in chunks of growing length, drawing random words only for the states still moving:
-        most cues settle in a few sweeps, and the draws, not the kernel, would otherwise dominate."""
-        b, n = states.shape
-        max_sweeps = len(betas)
-        tracing = trace_energy.shape[1] > 0
-        active = np.arange(b)
-        done, chunk = 0, 4
-        while active.size and done < max_sweeps:
-            s = min(chunk, max_sweeps - done)
-            a = active.size
-            sub, sub_aux = states[active], aux[active]
-            order_bits = rng.integers(0, 2**32, size=(a, s if order == "random" else 0, n), dtype=np.uint32)
-            uniform_bits = rng.integers(0, 2**32, size=(a, s if mode else 0, n), dtype=np.uint32)
-            sub_steps = np.zeros(a, dtype=np.int32)
-            sub_converged = np.zeros(a, dtype=np.bool_)
-            sub_energy, sub_overlap = np.zeros((a, s if tracing else 0)), np.zeros((a, s if tracing else 0))
-            self.engine_.sweeps(sub, sub_aux, order_bits, uniform_bits, betas[done:done + s], mode, sub_steps,
-                                sub_converged, readout[active], sub_energy, sub_overlap)
-            states[active], aux[active] = sub, sub_aux
-            steps[active] += sub_steps
-            converged[active] = sub_converged
-            if tracing:  # a state that stopped keeps its last values to the end
-                trace_energy[active, done:] = np.pad(sub_energy, ((0, 0), (0, max_sweeps - done - s)), mode="edge")
-                trace_overlap[active, done:] = np.pad(sub_overlap, ((0, 0), (0, max_sweeps - done - s)),
-                                                      mode="edge")
-            active = active[~sub_converged]
-            done, chunk = done + s, min(2 * chunk, engines.MAX_CHUNK)
 
     def _readout(self, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Readout weights r (B, N), offsets c (B,) and divisors d (B,) with ``overlap = (c + r . s) / d``.
