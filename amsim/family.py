@@ -1,10 +1,10 @@
 """The family contract: how every model family is constructed, seeded, asked to recall, and reported.
 
 A **family** is a subpackage of ``amsim/families/`` that registers itself (:func:`amsim.registry.register_family`)
-with its validated parameters (a :class:`~amsim.params.Params` subclass), its user-facing model class (a subclass
-of :class:`Model`) and its kernel package (``reference.py``, ``_cpu.py``, ``_cuda.py``), then registers its
-experiments (:func:`amsim.registry.register_experiment`). The conformance suite (``tests/test_families.py``) checks
-every registered family against this contract:
+with its validated parameters (a :class:`~amsim.params.Params` subclass), its user-facing model classes
+(subclasses of :class:`Model`; usually one) and its kernel package (``reference.py``, ``_cpu.py``,
+``_cuda.py``), then registers its experiments (:func:`amsim.registry.register_experiment`). The conformance
+suite (``tests/test_families.py``) checks every registered family against this contract:
 
 * **Construction.** ``Model(params=None, *, backend="auto", random_state=None, **settings)``: ``settings`` are fields
   of the family's Params, validated at once (a bad value raises :class:`~amsim.exceptions.ValidationError`
@@ -15,6 +15,8 @@ every registered family against this contract:
   for fresh entropy), turned into the generator :attr:`Model.rng_` on first use. A Generator passed in is used as
   is, so an experiment hands the model its task's generator and one stream serves the whole run. Kernels never
   draw: every random number is drawn on the host from ``rng_`` and passed in, so all backends give the same numbers.
+* **Items** are rows of one kind (``Model.items``): ``spins`` (±1 int8), ``bits`` (0/1 uint8) or ``reals``
+  (float64), shape (B, ``Model.width``).
 * **Verbs.** ``store(items) -> self`` and ``recall(cues, **settings) -> Recall``; families add their own verbs
   (``energy``, ``overlaps``, ``read``, ...). ``recall``'s keyword settings are fields of the family's Params that
   override the model's for that call (validated the same way).
@@ -69,7 +71,7 @@ class Recall:
     Attributes
     ----------
     states : ndarray, (B, N)
-        Final states, of the dtype of the family's items (int8 ±1 spins, uint8 0/1 bits).
+        Final states, of the dtype of the family's items (int8 ±1 spins, uint8 0/1 bits, float64 reals).
     steps : ndarray, (B,) int32
         Updates that changed the state: synchronous steps, sweeps of sequential dynamics, or reads (stochastic
         dynamics: the sweeps run).
@@ -124,7 +126,8 @@ class Model:
     params_class: ClassVar[type[Params]]
     #: Package holding the family's kernel twins (``reference``, ``_cpu``, ``_cuda``).
     kernel_package: ClassVar[str]
-    #: What ``store`` and ``recall`` take: ``"spins"`` (±1 int8) or ``"bits"`` (0/1 uint8), shape (B, width).
+    #: What ``store`` and ``recall`` take, shape (B, width): ``"spins"`` (±1 int8), ``"bits"`` (0/1 uint8) or
+    #: ``"reals"`` (float64 vectors, for continuous models).
     items: ClassVar[str]
 
     def __init__(self, params: Params | None = None, *, backend: str = "auto",

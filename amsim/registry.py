@@ -20,18 +20,24 @@ from amsim.params import Params, did_you_mean
 
 @dataclass(frozen=True)
 class Family:
-    """A model family: its name, validated parameter class, title, model class and kernel package.
+    """A model family: its name, validated parameter class, title, model classes and kernel package.
 
-    ``model`` is the user-facing class (a :class:`amsim.family.Model`) and ``kernels`` the package holding the
-    kernel twins (``reference``, ``_cpu``, ``_cuda``); both are None only for plugin families that have neither
-    (the conformance suite requires them of every family under ``amsim.families``).
+    ``models`` are the user-facing classes (:class:`amsim.family.Model` subclasses; most families have one, a
+    family with a discrete and a continuous form has two) and ``kernels`` the package holding the kernel twins
+    (``reference``, ``_cpu``, ``_cuda``); both are empty only for plugin families that have neither (the
+    conformance suite requires them of every family under ``amsim.families``).
     """
 
     name: str
     params: type[Params]
     title: str
-    model: type | None = None
+    models: tuple[type, ...] = ()
     kernels: str | None = None
+
+    @property
+    def model(self) -> type | None:
+        """The family's (first) model class."""
+        return self.models[0] if self.models else None
 
 
 @dataclass(frozen=True)
@@ -104,10 +110,10 @@ def _add(table: dict[str, Any], kind: str, name: str, entry: Any) -> None:
     table[name] = entry
 
 
-def register_family(name: str, params: type[Params], title: str, *, model: type | None = None,
+def register_family(name: str, params: type[Params], title: str, *, models: tuple[type, ...] = (),
                     kernels: str | None = None) -> Family:
     """Register a family; called once from the family's ``__init__`` (see :mod:`amsim.family`)."""
-    family = Family(name, params, title, model, kernels)
+    family = Family(name, params, title, tuple(models), kernels)
     _add(_FAMILIES, "family", name, family)
     params.family = name
     return family

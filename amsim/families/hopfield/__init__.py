@@ -11,7 +11,7 @@ from amsim.patterns import corrupt, random_patterns
 from amsim.registry import register_family
 
 FAMILY = register_family("hopfield", HopfieldParams, "Classical Hopfield network (Hebb, Storkey, projection, "
-                         "covariance and clipped rules)", model=HopfieldNetwork, kernels="amsim.families.hopfield")
+                         "covariance and clipped rules)", models=(HopfieldNetwork,), kernels="amsim.families.hopfield")
 
 from amsim.families.hopfield import experiments  # noqa: E402  (registers after the family exists)
 

@@ -7,7 +7,7 @@ from amsim.family import Recall
 from amsim.patterns import flip_bits, hamming_distances, random_bits
 from amsim.registry import register_family
 
-FAMILY = register_family("sdm", SDMParams, "Kanerva's Sparse Distributed Memory", model=SparseDistributedMemory,
+FAMILY = register_family("sdm", SDMParams, "Kanerva's Sparse Distributed Memory", models=(SparseDistributedMemory,),
                          kernels="amsim.families.sdm")
 
 from amsim.families.sdm import experiments  # noqa: E402  (registers after the family exists)
