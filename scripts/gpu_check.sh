@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # On a machine with an NVIDIA GPU: make (or reuse) .venv, install amsim with the test and cuda extras, run the
-# GPU-marked tests (the cuda backend for real against the cpu backend: exact for the zero-temperature dynamics,
-# statistical for Glauber and Metropolis), then time the Hopfield kernels on the GPU beside the CPU. Under 10
-# minutes on an A100/H100-class GPU. Extra arguments go to pytest.
+# GPU-marked tests (the cuda backend for real against the cpu backend: exact for the zero-temperature dynamics and
+# the SDM kernels, statistical for Glauber and Metropolis, every family's experiment examples), then time Hopfield
+# and SDM workloads on the GPU beside the CPU. Under 10 minutes on an A100/H100-class GPU. Extra arguments go to
+# pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # AMSIM_PYTHON: an interpreter that already has amsim's dependencies (an offline GPU machine); amsim is then
@@ -26,19 +27,30 @@ import numpy as np
 
 from amsim.bench import median_time
 from amsim.families.hopfield import HopfieldNetwork
-from amsim.patterns import corrupt, random_patterns
+from amsim.families.sdm import SparseDistributedMemory
+from amsim.patterns import corrupt, random_bits, random_patterns
 
 print(f"{'workload':52s} {'cpu s':>8s} {'cuda s':>8s} {'ratio':>6s}")
+
+
+def line(name, make, run):
+    times = {backend: median_time(run, make(backend), 3) for backend in ("cpu", "cuda")}
+    print(f"{name:52s} {times['cpu']:8.3f} {times['cuda']:8.3f} {times['cpu'] / times['cuda']:5.1f}x", flush=True)
+
+
 for n, update, engine, cues in ((4000, "sync", "auto", 100), (4000, "async", "auto", 100),
                                 (4000, "glauber", "dense", 64), (100_000, "sync", "patterns", 16)):
     rng = np.random.default_rng(n)
     patterns = random_patterns(n // 10 if n < 10_000 else 5000, n, rng)
     x = corrupt(patterns[np.arange(cues) % len(patterns)], 0.1, rng)
     settings = {"update": update, "max_steps": 20, "temperature": 0.5 if update == "glauber" else 0.0}
-    times = {}
-    for backend in ("cpu", "cuda"):
-        net = HopfieldNetwork(n_neurons=n, backend=backend, engine=engine, random_state=1).store(patterns)
-        times[backend] = median_time(lambda net: net.recall(x, **settings), net, 3)
-    name = f"{update} N={n} P={len(patterns)} B={cues} engine={engine}"
-    print(f"{name:52s} {times['cpu']:8.3f} {times['cuda']:8.3f} {times['cpu'] / times['cuda']:5.1f}x")
+    line(f"{update} N={n} P={len(patterns)} B={cues} engine={engine}",
+         lambda b: HopfieldNetwork(n_neurons=n, backend=b, engine=engine, random_state=1).store(patterns),
+         lambda net: net.recall(x, **settings))
+rng = np.random.default_rng(0)
+items = random_bits(256, 1000, rng)
+line("SDM Kanerva N=1000 M=1e6 r=451: 256 writes + 256 reads",
+     lambda b: SparseDistributedMemory(address_bits=1000, n_locations=1_000_000, radius=451, backend=b,
+                                       random_state=1).store(items[:1]),
+     lambda sdm: sdm.clear().write(items).read(items))
 PY

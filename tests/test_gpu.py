@@ -1,4 +1,5 @@
-"""The cuda backend on a real NVIDIA GPU against the cpu backend (opt in with ``--rungpu``; scripts/gpu_check.sh).
+"""The cuda backend on a real NVIDIA GPU against the cpu backend (opt in with ``--rungpu``; scripts/gpu_check.sh),
+for every family and the shared kernels.
 
 Zero-temperature dynamics, energies, overlaps and stability are exact integer (or exact-grid) computations: the
 states must be identical. Glauber and Metropolis decisions compare a uniform with libdevice ``exp`` on the GPU
@@ -15,7 +16,8 @@ from scipy.optimize import brentq
 import amsim
 from amsim import backends
 from amsim.families.hopfield import HopfieldNetwork
-from amsim.patterns import corrupt, random_patterns
+from amsim.families.sdm import SparseDistributedMemory
+from amsim.patterns import corrupt, flip_bits, random_bits, random_patterns
 
 pytestmark = [pytest.mark.gpu, pytest.mark.skipif(not backends.cuda_available(), reason="no usable NVIDIA GPU")]
 
@@ -70,3 +72,42 @@ def test_heat_bath_and_metropolis_agree_statistically(update):
              for b in ("cpu", "cuda")}
     assert means["cuda"] == pytest.approx(means["cpu"], abs=0.015)
     assert means["cuda"] == pytest.approx(m_theory, abs=0.015)
+
+
+@pytest.mark.parametrize("settings", [
+    {"address_bits": 256, "n_locations": 20_000, "activation_probability": 0.01},
+    {"address_bits": 1000, "n_locations": 50_000, "radius": 451, "counter_dtype": "int32", "tie": "random"},
+    {"address_bits": 200, "n_locations": 30_000, "design": "selected", "specified_bits": 7},
+    {"address_bits": 128, "n_locations": 10_000, "design": "hyperplane", "specified_bits": 5},
+], ids=["classroom", "kanerva-radius", "selected", "hyperplane"])
+def test_sdm_reads_writes_and_recall_are_identical(settings):
+    """Activations are integer popcounts, counters saturating integer sums, reads integer sums: exact on both."""
+    rng = np.random.default_rng(11)
+    n = settings["address_bits"]
+    items = random_bits(300, n, rng)
+    cues = flip_bits(items[:64], 0.1, rng)
+    memories = {b: SparseDistributedMemory(backend=b, random_state=5, **settings).store(items)
+                for b in ("cpu", "cuda")}
+    np.testing.assert_array_equal(memories["cuda"].counters_, memories["cpu"].counters_)
+    np.testing.assert_array_equal(memories["cuda"].active_counts(cues), memories["cpu"].active_counts(cues))
+    np.testing.assert_array_equal(memories["cuda"].read_sums(cues), memories["cpu"].read_sums(cues))
+    runs = {b: m.recall(cues, max_steps=10) for b, m in memories.items()}
+    for field in ("states", "steps", "converged"):
+        np.testing.assert_array_equal(getattr(runs["cuda"], field), getattr(runs["cpu"], field), err_msg=field)
+
+
+def test_experiments_are_identical_on_cuda_and_cpu():
+    """Every registered experiment's example, on the GPU and on the CPU (float variables to 1e-9 relative:
+    libdevice and libm may round exp differently)."""
+    from amsim import registry
+
+    for exp in registry.experiments():
+        if not exp.family.params.__module__.startswith("amsim.families."):
+            continue
+        runs = {b: amsim.run(exp.name, exp.example, trials=2, seed=4, backend=b) for b in ("cpu", "cuda")}
+        for name in runs["cpu"].variables:
+            a, b = runs["cuda"][name].values, runs["cpu"][name].values
+            if a.dtype.kind == "f":
+                np.testing.assert_allclose(a, b, rtol=1e-9, err_msg=f"{exp.name}.{name}")
+            else:
+                np.testing.assert_array_equal(a, b, err_msg=f"{exp.name}.{name}")
