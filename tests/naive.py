@@ -214,3 +214,79 @@ def selected_intersection_naive(n, k, d):
             if all(v == 0 for v in values) and all(y[c] == v for c, v in zip(coords, values, strict=True)):
                 hits += 1
     return hits / (math.comb(n, k) * 2**k)
+
+
+# --------------------------------------------------------------------------------------------------
+# Dense associative memory (Krotov & Hopfield 2016): the update rule from its definition
+# --------------------------------------------------------------------------------------------------
+
+
+def dense_interaction_naive(energy, degree, x):
+    """F(x): x**p, max(x, 0)**p (Python integers, exact) or exp(x) (a float)."""
+    if energy == "exponential":
+        return math.exp(x)
+    return max(x, 0) ** degree if energy == "rectified" else x**degree
+
+
+def dense_difference_naive(patterns, s, i, energy, degree):
+    """sum_mu [F(xi_i + sum_{j != i} xi_j s_j) - F(-xi_i + sum_{j != i} xi_j s_j)] (Krotov & Hopfield 2016, eq. 3):
+    exact for the integer energies, math.fsum of the terms for the exponential one."""
+    terms = []
+    for xi in patterns:
+        rest = sum(int(xi[j]) * int(s[j]) for j in range(len(s)) if j != i)
+        terms.append(dense_interaction_naive(energy, degree, int(xi[i]) + rest)
+                     - dense_interaction_naive(energy, degree, -int(xi[i]) + rest))
+    return math.fsum(terms) if energy == "exponential" else sum(terms)
+
+
+def dense_sweep_naive(patterns, s, order, energy, degree):
+    """One zero-temperature sweep in ``order``: each neuron takes the sign of its difference, keeping its spin on
+    zero. Returns (new list, flips)."""
+    s = [int(x) for x in s]
+    flips = 0
+    for i in order:
+        new = decide_naive(dense_difference_naive(patterns, s, i, energy, degree), s[i])
+        flips += new != s[i]
+        s[i] = new
+    return s, flips
+
+
+def dense_sync_step_naive(patterns, s, energy, degree):
+    """One synchronous zero-temperature step: every neuron decides from the same state."""
+    return [decide_naive(dense_difference_naive(patterns, s, i, energy, degree), s[i]) for i in range(len(s))]
+
+
+def dense_energy_naive(patterns, s, energy, degree):
+    """Energy per neuron: -sum_mu F(xi . s) / (p N^p) (polynomial, rectified) or -sum_mu exp(xi . s - N) / N."""
+    n = len(s)
+    dots = [sum(int(x) * int(v) for x, v in zip(xi, s, strict=True)) for xi in patterns]
+    if energy == "exponential":
+        return -math.fsum(math.exp(d - n) for d in dots) / n
+    return -sum(dense_interaction_naive(energy, degree, d) for d in dots) / (degree * n**degree)
+
+
+# --------------------------------------------------------------------------------------------------
+# Modern Hopfield network: separation functions from their definitions
+# --------------------------------------------------------------------------------------------------
+
+
+def softmax_naive(z, offset=0.0):
+    """exp(z_i) / (offset + sum_j exp(z_j)) (offset 1: softmax_1), in plain floats."""
+    e = [math.exp(v) for v in z]
+    return [v / (offset + math.fsum(e)) for v in e]
+
+
+def simplex_projection_naive(z, alpha=2.0, tol=1e-13):
+    """alpha-entmax by its definition: weights [(alpha - 1) z_i - tau]_+^(1/(alpha - 1)) summing to 1, tau found by
+    plain bisection over a bracket; alpha = 2 is sparsemax, the Euclidean projection onto the simplex."""
+    x = [(alpha - 1.0) * v for v in z]
+
+    def total(tau):
+        return math.fsum(max(v - tau, 0.0) ** (1.0 / (alpha - 1.0)) for v in x)
+
+    lo, hi = max(x) - 1.0, max(x)
+    while hi - lo > tol * max(1.0, abs(hi)):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if total(mid) >= 1.0 else (lo, mid)
+    w = [max(v - lo, 0.0) ** (1.0 / (alpha - 1.0)) for v in x]
+    return [v / math.fsum(w) for v in w]

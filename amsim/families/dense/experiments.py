@@ -1,0 +1,1 @@
+"""Registered experiments of the dense family."""
