@@ -70,9 +70,9 @@ def exact_int64(energy: str, degree: int, n: int, n_patterns: int) -> bool:
     """Whether every field sum of a polynomial or rectified memory fits int64 exactly.
 
     The bound: ``P (max |U| + max |D|) < 2**63`` over m = -N .. N, which holds for every partial sum of
-    ``sum_mu D(m_mu) + s_i sum_mu xi_i^mu U(m_mu)``; about ``8 p P (N + 2)^(p-1) < 2**63`` (p = 3, N = 1000:
-    P < 3.8e11; p = 8, N = 100: P < 1.2e3). Larger memories use float64 sums in the fixed lane order
-    (:data:`LANES`): the same on every backend, exact up to rounding.
+    ``sum_mu D(m_mu) + s_i sum_mu xi_i^mu U(m_mu)``, roughly ``4 p P N^(p-1) < 2**63``: p = 3, N = 1000: P <= 7.7e11;
+    p = 4, N = 10^4: P <= 5.8e5; p = 6, N = 1000: P <= 382; p = 8, N = 100: P <= 2686. Larger memories use float64
+    sums in the fixed lane order (:data:`LANES`): the same on every backend, exact up to rounding.
     """
     sums, diffs = _tables_exact(energy, degree, n)
     return n_patterns * (max(map(abs, sums)) + max(map(abs, diffs))) < 2**63
