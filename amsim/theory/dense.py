@@ -246,13 +246,14 @@ def annealed_off_target(beta, d: int, n_patterns: int, norm: float = 1.0, noise:
 
 
 def global_average_beta(patterns: np.ndarray) -> float:
-    """The beta below which the global-average fixed point of the softmax update is stable: ``1 / lambda_max(C)``
-    with C the covariance of the patterns under uniform weights.
+    """About the beta below which the softmax update has one global fixed point: ``1 / lambda_max(C)`` with C the
+    covariance of the patterns under uniform weights.
 
-    Near the average, the update ``f(xi) = X^T softmax(beta X xi)`` has the Jacobian ``beta X^T (diag(p) - p p^T) X
-    = beta Cov_p(X)``; at small beta p is nearly uniform, so the average is an attracting fixed point while
-    ``beta lambda_max(C) < 1`` (Ramsauer et al. 2020, the "global fixed point averaging over all patterns";
-    metastable states are the same for a cluster of similar patterns, with the cluster's covariance).
+    The update ``f(xi) = X^T softmax(beta X xi)`` has the Jacobian ``beta X^T (diag(p) - p p^T) X = beta Cov_p(X)``
+    (p the weights at xi); while the weights are nearly uniform, f contracts when ``beta lambda_max(C) < 1``, and its
+    one fixed point is ``xi* = mean + beta C mean + O(beta^2)``, the "global fixed point averaging over all patterns"
+    of Ramsauer et al. (2020). A cluster of similar patterns has the same with its own covariance: its average is a
+    metastable fixed point for betas well above the threshold of all the patterns and below that of the cluster.
     """
     centred = patterns - patterns.mean(axis=0)
     largest = float(np.linalg.eigvalsh(centred.T @ centred / len(patterns))[-1])
