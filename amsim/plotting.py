@@ -206,9 +206,8 @@ def fine_theory(evaluate: Callable[[np.ndarray], xr.Dataset], x: str, lo: float,
         turns from finite to NaN or back, so that a curve runs to where its theory ends (alpha_c), not to the last
         grid point before it.
     """
-    grid = np.linspace(lo, hi, FINE_POINTS)
-    if integer:
-        grid = np.unique(np.round(grid)).astype(np.int64)
+    grid = np.unique(np.round(np.linspace(lo, hi, FINE_POINTS)).astype(np.int64) if integer else
+                     np.linspace(lo, hi, FINE_POINTS))
 
     def curves(points: np.ndarray) -> xr.Dataset:
         ds = evaluate(points)
@@ -258,8 +257,9 @@ def _evaluator(th: registry.Theory, inputs: dict[str, Any], x: str, names: list[
 
 def theory_curves(ds: xr.Dataset, name: str, x: str, selections: list[dict[str, Any]]
                   ) -> list[tuple[dict[str, Any] | None, xr.DataArray]]:
-    """The theory of variable ``name`` against ``x``: ``(selection, curve)`` pairs, one per series selection the
-    theory depends on, or a single ``(None, curve)`` shared by every series.
+    """The theory of variable ``name`` against ``x``: ``(selection, curve)`` pairs, one per series selection (the
+    series' ``{dim: value}``, as `_selections` gives them) when the theory depends on the series, or a single
+    ``(None, curve)`` shared by every series.
 
     The registered theory the dataset names, on a fine grid of ``x`` (`fine_theory`), its other inputs from the
     series' values or the dataset's ``params_json``; else the stored ``<name>_theory`` on the dataset's grid; else
@@ -267,7 +267,7 @@ def theory_curves(ds: xr.Dataset, name: str, x: str, selections: list[dict[str, 
     """
     var = f"{name}_theory"
     th = _registered_theory(ds)
-    keyed = [d for d in (selections[0] if selections else {}) if th is not None and d in th.inputs]
+    keyed = [d for d in selections[0] if th is not None and d in th.inputs]
     if th is not None and x in th.inputs and not _categorical(ds[x]):
         base, cache = _base_inputs(ds, th), {}
         lo, hi, integer = float(ds[x].min()), float(ds[x].max()), ds[x].dtype.kind in "iu"
@@ -282,7 +282,7 @@ def theory_curves(ds: xr.Dataset, name: str, x: str, selections: list[dict[str, 
             return [(None, cache[()])]
         except THEORY_ERRORS:
             pass
-    if var not in ds.data_vars or x not in ds[var].dims or not set(ds[var].dims) <= {x, *(selections or [{}])[0]}:
+    if var not in ds.data_vars or x not in ds[var].dims or not set(ds[var].dims) <= {x, *selections[0]}:
         return []
     stored = ds[var]
     keyed = [str(d) for d in stored.dims if d != x]
@@ -359,19 +359,18 @@ def _format_x(ax: Any, coord: xr.DataArray) -> None:
     ax.set_xlabel(axis_label(coord))
 
 
-def _draw_data(ax: Any, coord: xr.DataArray, mean: xr.DataArray, error: xr.DataArray, index: int, count: int,
-               **keywords: Any) -> None:
-    """One series' means with their errors: points with error bars at categories, a line with error bars on a
-    numeric axis, a line in a shaded band where the points are too dense for bars (a trace)."""
+def _draw_data(ax: Any, coord: xr.DataArray, centre: np.ndarray, below: np.ndarray, above: np.ndarray, index: int,
+               count: int, **keywords: Any) -> None:
+    """One series of values with their error bars (``below`` and ``above`` the ``centre``): points at categories,
+    a line with bars on a numeric axis, a line in a shaded band where the points are too dense for bars (a trace)."""
     x = _positions(coord, index, count)
     if not _categorical(coord) and coord.size > DENSE_POINTS:
         keywords.pop("marker")
-        ax.plot(x, mean.values, lw=1.2, zorder=2, **keywords)
-        ax.fill_between(x, (mean - error).values, (mean + error).values, color=keywords["color"], alpha=0.25, lw=0,
-                        zorder=1)
+        ax.plot(x, centre, lw=1.2, zorder=2, **keywords)
+        ax.fill_between(x, centre - below, centre + above, color=keywords["color"], alpha=0.25, lw=0, zorder=1)
         return
-    ax.errorbar(x, mean.values, yerr=error.values, ms=3.5, lw=1, ls="none" if _categorical(coord) else "-",
-                zorder=2, **keywords)
+    ax.errorbar(x, centre, yerr=[below, above], ms=3.5, lw=1, ls="none" if _categorical(coord) else "-", zorder=2,
+                **keywords)
 
 
 @styled
@@ -402,8 +401,9 @@ def dataset_figure(ds: xr.Dataset, *, x: str | None = None, y: list[str] | None 
             own = long_names[name][len(common):].lstrip(" ,;:") or long_names[name] if overlay else ""
             text = ", ".join(t for t in (own, _series_text(selection)) if t) or "simulation"
             marker = MARKERS[(v if overlay and not by_variable else keys.index(key)) % len(MARKERS)]
-            _draw_data(ax, ds[x], *(s.sel(selection) for s in summaries[name]), i, len(lines), color=colours[key],
-                       marker=marker, label=_wrap(text))
+            mean, error = (s.sel(selection).values for s in summaries[name])
+            _draw_data(ax, ds[x], mean, error, error, i, len(lines), color=colours[key], marker=marker,
+                       label=_wrap(text))
         for name in names:
             _draw_theory(ax, ds, name, x, selections[name], colours, colours[name] if by_variable else None)
         _format_x(ax, ds[x])
@@ -489,22 +489,16 @@ def boundary_figure(found: xr.Dataset, *, theory: registry.Theory | None = None)
     level = f"{found.attrs['confidence']:.0%} " if "confidence" in found.attrs else ""
     for i, selection in enumerate(selections):
         point = found.sel(selection)
+        centre = point["boundary"].values
         text = _series_text(selection) or "simulation"
-        ax.errorbar(_positions(found[x], i, len(selections)), point["boundary"].values,
-                    yerr=[(point["boundary"] - point["boundary_low"]).values,
-                          (point["boundary_high"] - point["boundary"]).values],
-                    color=colours[_series_text(selection)], marker=MARKERS[i % len(MARKERS)],
-                    ms=4, lw=1, ls="none" if _categorical(found[x]) else "-", zorder=2,
-                    label=_wrap(f"{text}: {level}bootstrap interval"))
+        _draw_data(ax, found[x], centre, centre - point["boundary_low"].values, point["boundary_high"].values - centre,
+                   i, len(selections), color=colours[_series_text(selection)], marker=MARKERS[i % len(MARKERS)],
+                   label=_wrap(f"{text}: boundary, {level}bootstrap interval"))
         if theory is not None:
             _boundary_theory(ax, found, theory, x, selection, colours[_series_text(selection)] if selection else None)
-    if _categorical(found[x]):
-        ax.set_xticks(np.arange(found[x].size), [_fmt(v) for v in found[x].values.tolist()])
-        ax.set_xlim(-0.5, found[x].size - 0.5)
-        ax.grid(False, axis="x")
-    ax.set_xlabel(axis_label(found[x]))
+    _format_x(ax, found[x])
     ax.set_ylabel(axis_label(b))
-    _figure_legend(fig, "simulation (boundary, interval) and theory")
+    _figure_legend(fig)
     return fig
 
 
