@@ -96,7 +96,9 @@ def test_a_string_axis_is_drawn_as_categories():
 
 
 def test_legend_is_outside_the_axes_and_every_axis_has_units():
+    before = matplotlib.rcParams["axes.prop_cycle"]
     fig = dataset_figure(capacity_sweep(), y=["overlap", "overlap"])
+    assert matplotlib.rcParams["axes.prop_cycle"] == before  # the style is applied per figure, not globally
     fig.canvas.draw()
     legend = fig.legends[0].get_window_extent()
     for ax in fig.axes:
