@@ -98,7 +98,7 @@ def theory_line(**kwargs: Any) -> dict[str, Any]:
     from matplotlib import patheffects
 
     return {"color": THEORY_COLOUR, "lw": 1.6, "zorder": 4,
-            "path_effects": [patheffects.withStroke(linewidth=3.2, foreground="white")], **kwargs}
+            "path_effects": [patheffects.withStroke(linewidth=2.8, foreground="white")], **kwargs}
 
 
 def save_figure(fig: Any, out: str | os.PathLike[str], dpi: int = DPI) -> Path:
@@ -336,12 +336,14 @@ def _common_prefix(names: list[str]) -> str:
 
 
 def _figure_legend(fig: Any, title: str | None = None) -> Any:
-    """One legend for all panels, outside the axes on the right (entries with the same label drawn once)."""
+    """One legend for all panels, outside the axes on the right: each label once, the data before the theory
+    (ordered by how high each is drawn)."""
     entries: dict[str, Any] = {}
     for ax in fig.axes:
         for handle, text in zip(*ax.get_legend_handles_labels(), strict=True):
             entries.setdefault(text, handle)
-    return fig.legend(list(entries.values()), list(entries), loc="outside right upper", title=title)
+    ordered = sorted(entries.items(), key=lambda item: item[1].get_zorder() if hasattr(item[1], "get_zorder") else 2)
+    return fig.legend([h for _, h in ordered], [t for t, _ in ordered], loc="outside right upper", title=title)
 
 
 def _figure_title(fig: Any, title: str, panels: int) -> None:
@@ -425,8 +427,9 @@ def _draw_theory(ax: Any, ds: xr.Dataset, name: str, x: str, selections: list[di
     for i, (selection, curve) in enumerate(curves):
         colour = colours.get(_series_text(selection), own) if selection is not None else own
         text = str(curve.attrs.get("long_name", f"{name}_theory"))
-        text = text if selection is None else f"{text} (dashed, per series)"
-        keywords = theory_line(label=_wrap(text) if i == 0 else None)
+        if selection is not None and i == 0:  # one legend entry, in black, for the lines of every series
+            ax.plot([], [], **theory_line(ls="--", label=_wrap(f"{text} (dashed, in each series' colour)")))
+        keywords = theory_line(label=_wrap(text) if selection is None else None)
         if colour is not None:
             keywords.update(color=colour, ls="--")
         if _categorical(ds[x]):

@@ -62,7 +62,7 @@ def test_theory_that_depends_on_a_series_is_drawn_per_series_in_its_colour():
     ds = synthetic(lambda a, t: 1 - t, {"load": [0.02, 0.05], "temperature": temps}, 2, 0.01, "overlap")
     ds.attrs.update(theory="hopfield-rs", params_json=json.dumps({"temperature": 0.0}))
     ax = dataset_figure(ds, x="temperature", y=["overlap"]).axes[0]
-    dashed = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
+    dashed = [line for line in ax.get_lines() if line.get_linestyle() == "--" and len(line.get_xdata())]
     assert len(dashed) == 2 and {line.get_color() for line in dashed} == set(OKABE_ITO[:2])
     for line, load in zip(dashed, [0.02, 0.05], strict=True):  # each ends at its own melting temperature T_M
         x = line.get_xdata()[np.isfinite(line.get_ydata())]
