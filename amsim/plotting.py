@@ -111,12 +111,13 @@ def save_figure(fig: Any, out: str | os.PathLike[str], dpi: int = DPI) -> Path:
 
 
 def axis_label(da: xr.DataArray, width: int = 48) -> str:
-    """``long_name [units]`` (``[1]`` when dimensionless), fit for an axis: a long name loses its parenthesised or
-    ``;``-separated qualifications and wraps at ``width`` characters."""
+    """``long_name [units]`` (``[1]`` when dimensionless; no units for categories, a string coordinate), fit for
+    an axis: a long name loses its parenthesised, ``:`` or ``;``-separated qualifications and wraps at ``width``
+    characters."""
     name = str(da.attrs.get("long_name", da.name))
     if len(name) > width:
-        name = re.split(r" \(|; ", name, maxsplit=1)[0] or name
-    return textwrap.fill(f"{name} [{da.attrs.get('units') or '1'}]", width)
+        name = re.split(r" \(|; |: ", name, maxsplit=1)[0] or name
+    return textwrap.fill(name if _categorical(da) else f"{name} [{da.attrs.get('units') or '1'}]", width)
 
 
 def figure_options(table: Any, where: str) -> dict[str, Any]:
@@ -171,7 +172,8 @@ def _series_text(selection: dict[str, Any]) -> str:
 
 
 def _categorical(coord: xr.DataArray) -> bool:
-    return coord.dtype.kind not in "iuf"
+    """Whether values are names (strings), drawn as categories, not numbers."""
+    return coord.dtype.kind in "USO"
 
 
 def _positions(coord: xr.DataArray, index: int, count: int) -> np.ndarray:
@@ -337,12 +339,12 @@ def _common_prefix(names: list[str]) -> str:
 
 def _figure_legend(fig: Any, title: str | None = None) -> Any:
     """One legend for all panels, outside the axes on the right: each label once, the data before the theory
-    (ordered by how high each is drawn)."""
+    (told apart by being drawn above the data's zorder 2)."""
     entries: dict[str, Any] = {}
     for ax in fig.axes:
         for handle, text in zip(*ax.get_legend_handles_labels(), strict=True):
             entries.setdefault(text, handle)
-    ordered = sorted(entries.items(), key=lambda item: item[1].get_zorder() if hasattr(item[1], "get_zorder") else 2)
+    ordered = sorted(entries.items(), key=lambda item: getattr(item[1], "get_zorder", lambda: 2)() > 2)
     return fig.legend([h for _, h in ordered], [t for t, _ in ordered], loc="outside right upper", title=title)
 
 
@@ -400,7 +402,7 @@ def dataset_figure(ds: xr.Dataset, *, x: str | None = None, y: list[str] | None 
         lines = [(v, name, s) for v, name in enumerate(names) for s in selections[name]]
         for i, (v, name, selection) in enumerate(lines):
             key = name if by_variable else _series_text(selection)
-            own = long_names[name][len(common):].lstrip(" ,;:") or long_names[name] if overlay else ""
+            own = (long_names[name][len(common):].lstrip(" ,;:") or long_names[name]) if overlay else ""
             text = ", ".join(t for t in (own, _series_text(selection)) if t) or "simulation"
             marker = MARKERS[(v if overlay and not by_variable else keys.index(key)) % len(MARKERS)]
             mean, error = (s.sel(selection).values for s in summaries[name])
@@ -409,9 +411,7 @@ def dataset_figure(ds: xr.Dataset, *, x: str | None = None, y: list[str] | None 
         for name in names:
             _draw_theory(ax, ds, name, x, selections[name], colours, colours[name] if by_variable else None)
         _format_x(ax, ds[x])
-        units = {"units": ds[names[0]].attrs.get("units")}
-        ax.set_ylabel(axis_label(xr.DataArray(attrs={"long_name": common, **units})) if common else
-                      axis_label(ds[names[0]]))
+        ax.set_ylabel(axis_label(ds[names[0]].assign_attrs(long_name=common) if common else ds[names[0]]))
     sampled = any(set(SAMPLE_DIMS) & set(ds[name].dims) for name in y)
     _figure_legend(fig, "simulation: mean ± standard error" if sampled else None)
     _figure_title(fig, str(ds.attrs.get("title", "")), len(panels))

@@ -88,7 +88,7 @@ def test_a_string_axis_is_drawn_as_categories():
     rules = ["projection", "storkey", "hebb"]
     ds = synthetic(lambda r, a: 1 - a, {"rule": rules, "load": [0.1, 0.5]}, 4, 0.05, "stable_fraction")
     ax = dataset_figure(ds, x="rule").axes[0]
-    assert [t.get_text() for t in ax.get_xticklabels()] == rules
+    assert [t.get_text() for t in ax.get_xticklabels()] == rules and ax.get_xlabel() == "rule"  # names: no units
     bars = data_lines(ax)
     assert len(bars) == 2 and all(c.lines[0].get_linestyle() == "None" for c in bars)  # points, not a line
     first, second = (c.lines[0].get_xdata() for c in bars)
