@@ -190,7 +190,7 @@ def run(experiment: str, assignments: tuple[str, ...], card: str | None, trials:
               help="Output format; zarr is written task by task, for results larger than memory.")
 @click.option("--overwrite", is_flag=True, help="Discard an earlier output and its parts, start again.")
 @click.option("--figure", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also draw the result to this PNG (as `amsim plot` would).")
+              help="Also draw the result to this PNG (as `amsim plot` would, with the study's [figure] settings).")
 @BACKEND
 @QUIET
 def sweep(study: Path, out: Path | None, executor: str, workers: int | None, scheduler: str | None,
@@ -216,7 +216,7 @@ def sweep(study: Path, out: Path | None, executor: str, workers: int | None, sch
     if figure:
         from amsim.plotting import plot_dataset
 
-        paths["figure"] = plot_dataset(ds, figure)
+        paths["figure"] = plot_dataset(ds, figure, **(st.figure or {}))
     _print_paths(**paths)
 
 
@@ -224,18 +224,32 @@ def sweep(study: Path, out: Path | None, executor: str, workers: int | None, sch
 @click.argument("dataset", type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="PNG file [default: the dataset path with .png].")
-@click.option("--x", "x", help="Coordinate on the horizontal axis [default: the first swept axis].")
+@click.option("--x", "x", help="Coordinate on the horizontal axis: a swept axis, or another dimension of the "
+                                "variables such as the sweep of a trace; a string axis (rule) is drawn as categories "
+                                "[default: the first swept axis].")
 @click.option("--y", "y", multiple=True, help="Variable(s) to draw, one panel each [default: overlap and success "
                                               "where present]. Repeat for several.")
-def plot(dataset: Path, out: Path | None, x: str | None, y: tuple[str, ...]) -> None:
-    """Draw a DATASET (NetCDF written by run or sweep): trial means with error bars, theory curves overlaid."""
+@click.option("--overlay", is_flag=True, help="Draw all --y variables in one panel (they must share units).")
+def plot(dataset: Path, out: Path | None, x: str | None, y: tuple[str, ...], overlay: bool) -> None:
+    """Draw a DATASET (NetCDF written by run or sweep): trial means with error bars, the theory above them.
+
+    The theory a sweep names is evaluated on a fine grid of the x axis, up to where it ends; the legend sits
+    outside the axes.
+
+    \b
+    Examples:
+      amsim plot results/hopfield-capacity.nc --y overlap --y steps
+      amsim plot results/sdm-attention.nc --y overlap --y overlap_attention --overlay
+      amsim plot results/hopfield-rules.nc --x rule --y stable_fraction       # categories
+      amsim plot results/hopfield.retrieval.nc --x sweep --y overlap_trace    # a run with trace=true
+    """
     from amsim.io import check_writable, load_dataset
     from amsim.plotting import plot_dataset
 
     ds = load_dataset(dataset)
     out = out or dataset.with_suffix(".png")
     check_writable(out)
-    _print_paths(figure=plot_dataset(ds, out, x=x, y=list(y) or None))
+    _print_paths(figure=plot_dataset(ds, out, x=x, y=list(y) or None, overlay=overlay))
 
 
 def _check_theory_inputs(th: Any, given: list[str], where: str, hint: str = "") -> None:
@@ -263,14 +277,17 @@ def _check_theory_inputs(th: Any, given: list[str], where: str, hint: str = "") 
                                               "hopfield-phases.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="NetCDF file [default: the dataset path with -boundary.nc].")
+@click.option("--figure", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also draw the boundary with its interval against the remaining axis, and the --theory beside "
+                   "it, to this PNG.")
 def boundary(dataset: Path, var: str, level: float, along: str, boot: int, theory_name: str | None,
-             out: Path | None) -> None:
+             out: Path | None, figure: Path | None) -> None:
     """Where the trial mean of VAR falls through LEVEL along a swept axis of DATASET, with a bootstrap interval.
 
     \b
     Example (the T_M line of the phase diagram, and the T_g line from random starts):
       amsim boundary results/hopfield-phase-diagram.nc --theory hopfield-phases
-      amsim boundary results/hopfield-spin-glass.nc --var edwards_anderson --level 0.05
+      amsim boundary results/hopfield-spin-glass.nc --var edwards_anderson --level 0.05 --figure freezing.png
     """
     from amsim import registry
     from amsim.io import check_writable, load_dataset, save_dataset
@@ -279,20 +296,30 @@ def boundary(dataset: Path, var: str, level: float, along: str, boot: int, theor
     ds = load_dataset(dataset)
     out = out or dataset.with_name(dataset.stem + "-boundary.nc")
     check_writable(out)
+    if figure:
+        check_writable(figure)
     if not math.isfinite(level):
         raise ValidationError(f"boundary: --level must be a finite number (got {level!r})")
     found = retrieval_boundary(ds, along=along, var=var, level=level, n_boot=boot)
+    th = None
     if theory_name:
         th = registry.theory(theory_name)
         axes = [str(d) for d in found["boundary"].dims]
         _check_theory_inputs(th, axes, f"boundary: --theory {theory_name}",
                              "a theory whose inputs are the axes left after the crossing")
         found = found.merge(th.fn(**{name: found[name].values for name in axes}))
+    if figure:  # drawn before anything is printed or written: a boundary without an axis left cannot be drawn
+        from amsim.plotting import boundary_figure, save_figure
+
+        drawn = boundary_figure(found, theory=th)
     table = found.to_dataframe() if found["boundary"].dims else found.to_pandas().to_frame().T
     click.echo(f"{var} falls through {level:g} along {along} (95% bootstrap interval over trials):")
     click.echo(table.round(4).to_string())
     save_dataset(found, out)
-    _print_paths(dataset=out)
+    paths = {"dataset": out}
+    if figure:
+        paths["figure"] = save_figure(drawn, figure)
+    _print_paths(**paths)
 
 
 @cli.command()

@@ -183,7 +183,7 @@ def sweep(study: str | os.PathLike[str] | Study, out: str | os.PathLike[str], *,
                                "cause and rerun with --resume")
     attrs = make_attrs(title=st.title, experiment=st.experiment, family=st.family, params_json=st.base.to_json(),
                        backend=resolved, seed=st.seed, references=st.references)
-    attrs.update(study=st.name, trials=st.trials, axes=list(st.axes))
+    attrs.update(study=st.name, trials=st.trials, axes=list(st.axes), theory=st.theory or "")  # plots evaluate it
     theory = theory_dataset(st)
     if fmt == "zarr":
         return store.finish_zarr(axis_coords(st), theory, attrs)

@@ -34,9 +34,10 @@ from amsim import registry
 from amsim.cards import check_keys, load_card, read_toml
 from amsim.exceptions import ValidationError
 from amsim.params import Params
+from amsim.plotting import figure_options
 from amsim.runner import check_run_settings
 
-STUDY_KEYS = ("experiment", "card", "seed", "trials", "title", "theory", "params", "axes", "references")
+STUDY_KEYS = ("experiment", "card", "seed", "trials", "title", "theory", "params", "axes", "references", "figure")
 RANGE_KEYS = ("start", "stop", "num", "scale")
 
 
@@ -64,6 +65,7 @@ class Study:
     axes: dict[str, list[Any]]
     theory: str | None
     tasks: tuple[Task, ...]
+    figure: dict[str, Any] | None = None  # how `amsim sweep --figure` draws it: amsim.plotting.figure_options
 
     @property
     def name(self) -> str:
@@ -159,5 +161,6 @@ def load_study(path: str | os.PathLike[str]) -> Study:
         registry.theory(theory)
     title = data.get("title", card.title if card else exp.family.title)
     refs = tuple(data.get("references", card.references if card else ()))
+    figure = figure_options(data["figure"], f"{where}: [figure]") if "figure" in data else None
     return Study(path=path, experiment=exp.name, family=exp.family.name, title=str(title), references=refs,
-                 seed=seed, trials=trials, base=base, axes=axes, theory=theory, tasks=tuple(tasks))
+                 seed=seed, trials=trials, base=base, axes=axes, theory=theory, tasks=tuple(tasks), figure=figure)

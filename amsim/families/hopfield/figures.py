@@ -16,9 +16,10 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from amsim.plotting import SAMPLE_DIMS, axis_label, pyplot, save_figure
+from amsim.plotting import OKABE_ITO, SAMPLE_DIMS, axis_label, pyplot, save_figure, styled, theory_line
 
 
+@styled
 def plot_phase_diagram(ds: xr.Dataset, boundary: xr.Dataset, out: str | os.PathLike[str], *,
                        var: str = "overlap", freezing: xr.Dataset | None = None) -> Path:
     """The (load, temperature) phase diagram: simulated mean overlap, measured boundaries, and the RS lines.
@@ -54,24 +55,23 @@ def plot_phase_diagram(ds: xr.Dataset, boundary: xr.Dataset, out: str | os.PathL
     plt = pyplot()
     mean = ds[var].mean([d for d in SAMPLE_DIMS if d in ds[var].dims]).transpose("temperature", "load")
     fig, ax = plt.subplots(figsize=(6.4, 6.2))
-    mesh = ax.pcolormesh(ds["load"].values, ds["temperature"].values, mean.values, shading="nearest",
-                         cmap="Blues", vmin=0, vmax=1)
+    mesh = ax.pcolormesh(ds["load"].values, ds["temperature"].values, mean.values, shading="nearest", vmin=0, vmax=1)
     fig.colorbar(mesh, ax=ax, label=f"mean {axis_label(ds[var])} (simulation)")
     top = max(float(ds["load"].max()) * 1.08, 0.145)  # show T_M reaching alpha_c = 0.138
     temps = np.linspace(0.0, 0.999, 80)
     loads = np.linspace(0.0, top, 80)
-    ax.plot(loads, spin_glass_temperature(loads), "k--", lw=1.2, label="T_g = 1 + sqrt(alpha) (RS theory)")
-    ax.plot(retrieval_load(temps), temps, "k-", lw=1.6, label="T_M: retrieval states exist below (RS theory)")
-    ax.plot(global_minimum_load(temps[::2]), temps[::2], "k:", lw=1.6,
-            label="T_c: retrieval states are global minima below (RS theory)")
-    measured = [(boundary, "o", "tab:red", "simulation from a pattern")]
+    ax.plot(loads, spin_glass_temperature(loads), **theory_line(ls="--", label="T_g = 1 + sqrt(alpha) (RS theory)"))
+    ax.plot(retrieval_load(temps), temps, **theory_line(label="T_M: retrieval states exist below (RS theory)"))
+    ax.plot(global_minimum_load(temps[::2]), temps[::2],
+            **theory_line(ls=":", label="T_c: retrieval states are global minima below (RS theory)"))
+    measured = [(boundary, "o", OKABE_ITO[1], "simulation from a pattern")]
     if freezing is not None:
-        measured.append((freezing, "s", "tab:orange", "simulation from random states"))
+        measured.append((freezing, "s", OKABE_ITO[4], "simulation from random states"))
     for found, marker, colour, text in measured:
         b = found["boundary"]
         ax.errorbar(found["load"].values, b.values,
                     yerr=[(b - found["boundary_low"]).values, (found["boundary_high"] - b).values], fmt=marker,
-                    color=colour, ms=4, capsize=2, label=f"{text}: mean {found.attrs.get('var', var)} falls "
+                    color=colour, ms=4, zorder=3, label=f"{text}: mean {found.attrs.get('var', var)} falls "
                                                          f"through {found.attrs.get('level', float('nan')):g}")
     ax.set_xlim(0, top)
     highest = max(float(f["boundary_high"].fillna(0).max()) for f, *_ in measured)
