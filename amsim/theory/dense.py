@@ -173,8 +173,10 @@ def exponential_typical_capacity(n: int, noise: float, success: float = 0.5) -> 
     """Patterns at which a typical cue at distance rho succeeds with probability ``success`` in the nearest-
     competitor estimate ``(1 - q)^(P - 1)``: ``P = 1 + ln(success) / ln(1 - q)``; its rate tends to
     ``I(1 - 2 rho)``."""
-    q = competitor_probability(n, noise)
-    return 1.0 + math.log(success) / math.log1p(-q)
+    log_q = float(binom.logcdf(round(noise * n), n, 0.5))
+    if log_q < -30:  # -ln(1 - q) = q to 1e-13: no underflow of q at large N
+        return 1.0 + math.log(1.0 / success) * math.exp(-log_q)
+    return 1.0 + math.log(success) / math.log1p(-math.exp(log_q))
 
 
 # --------------------------------------------------------------------------------------------------------------
