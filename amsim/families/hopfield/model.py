@@ -421,7 +421,7 @@ class HopfieldNetwork:
         """
         states = np.ascontiguousarray(states, dtype=np.int8)
         out = np.empty((len(states), len(self.patterns_)), dtype=np.float64)
-        self.kernels_.overlaps(self.patterns_, states, out)
+        backends.kernels("amsim.kernels", self.backend_).overlaps(self.patterns_, states, out)
         if self.rule != "covariance":
             return out
         n, a = states.shape[1], self.activity
