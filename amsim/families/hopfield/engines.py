@@ -148,7 +148,8 @@ class PatternEngine:
         self.patterns_t = transposed(patterns, -(-n_patterns // 32) * 32)
 
     def start(self, states: np.ndarray) -> np.ndarray:
-        """Overlap counts ``Xi s`` (B, P') of the states, by XOR + popcount (zero in the padding)."""
+        """Overlap counts ``Xi s`` (B, P') of the states, by XOR + popcount (zero in the padding), from the shared
+        kernels (:mod:`amsim.kernels`) of the family kernels' backend."""
         counts = np.zeros((len(states), self.patterns_t.shape[1]), dtype=self.counts_type)
         exact = np.empty((len(states), len(self.bits_n)), dtype=self.counts_type)
         self.shared.overlap_counts(self.bits_n, states, exact)
