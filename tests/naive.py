@@ -214,3 +214,18 @@ def selected_intersection_naive(n, k, d):
             if all(v == 0 for v in values) and all(y[c] == v for c, v in zip(coords, values, strict=True)):
                 hits += 1
     return hits / (math.comb(n, k) * 2**k)
+
+
+# --------------------------------------------------------------------------------------------------
+# Shared kernels (amsim.kernels): plain loops on unpacked bits and spins
+# --------------------------------------------------------------------------------------------------
+
+
+def packed_distances_naive(a_bits, b_bits):
+    """``out[i][j]`` = Hamming distance between bit row i of ``a_bits`` and bit row j of ``b_bits`` (lists of ints)."""
+    return [[hamming_naive(x, y) for y in b_bits] for x in a_bits]
+
+
+def overlap_count_naive(pattern, s):
+    """Overlap count m = sum_i xi_i s_i of a ±1 pattern and a ±1 state (an exact int)."""
+    return sum(int(pattern[i]) * int(s[i]) for i in range(len(s)))
