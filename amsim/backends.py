@@ -84,6 +84,12 @@ def kernels(family_package: str, backend: str) -> ModuleType:
     return importlib.import_module(f"{family_package}.{_MODULE_OF[backend]}")
 
 
+def kernels_like(package: str, module: ModuleType) -> ModuleType:
+    """The kernel module of ``package`` for the backend of the kernel module ``module``, e.g. the shared kernels
+    ``amsim.kernels._cpu`` for ``amsim.families.hopfield._cpu`` (twin modules have the same file name)."""
+    return importlib.import_module(f"{package}.{module.__name__.rpartition('.')[2]}")
+
+
 def gpu_count() -> int:
     """Number of usable GPUs (the simulator counts as one); 0 without CUDA."""
     if not _cuda_usable():

@@ -24,7 +24,6 @@ import numpy as np  # noqa: E402
 import test_hopfield_kernels as kt  # noqa: E402
 
 from amsim import backends  # noqa: E402
-from amsim.bits import pack_bits  # noqa: E402
 from amsim.families.hopfield import _cuda, reference  # noqa: E402
 
 
@@ -36,7 +35,7 @@ def _same(name, got, want):
 
 def check_dense(tpb, kind, n, p, b, seed, combos, max_steps=7, sweeps=2):
     """Fields, sync (with traces), sweeps in the given (mode, fixed order) combinations (traced with the fixed
-    order), energy and overlaps of one test network."""
+    order) and energy of one test network (its overlaps are shared kernels, see ``cudasim_kernels.py``)."""
     backends.CUDA_THREADS_PER_BLOCK = tpb
     rng = np.random.default_rng(seed)
     w, bias, patterns = kt.network("hebb" if kind in ("int8", "int16", "int32") else kind, rng, n, p)
@@ -65,26 +64,17 @@ def check_dense(tpb, kind, n, p, b, seed, combos, max_steps=7, sweeps=2):
     reference.energy(w, bias, cues, e_ref)
     _cuda.energy(w, bias, cues, e_gpu)
     _same(f"energy {kind}", (e_gpu,), (e_ref,))
-    if p < 10:  # one block per (state, pattern): slow in the simulator
-        m_ref, m_gpu = np.empty((b, p)), np.empty((b, p))
-        reference.overlaps(patterns, cues, m_ref)
-        _cuda.overlaps(patterns, cues, m_gpu)
-        _same("overlaps", (m_gpu,), (m_ref,))
     return want[3]
 
 
 def check_engines(tpb, n, p, b, seed, variants, max_steps=7, sweeps=2):
-    """Overlap counts, the pattern and bit engines' sync and sweeps (``variants``: engine, offset, counts dtype,
-    padding columns, the modes to sweep; the Glauber sweeps traced), and the stability of the stored patterns."""
+    """The pattern and bit engines' sync and sweeps (``variants``: engine, offset, counts dtype, padding columns,
+    the modes to sweep; the Glauber sweeps traced), and the stability of the stored patterns (the overlap counts
+    are shared kernels, see ``cudasim_kernels.py``)."""
     backends.CUDA_THREADS_PER_BLOCK = tpb
     rng = np.random.default_rng(seed)
     patterns = kt.pm1(rng, (p, n))
     cues = kt.noisy(patterns, b, 0.3, rng)
-    for dtype in (np.int16, np.int32):
-        c_ref, c_gpu = np.empty((b, p), dtype), np.empty((b, p), dtype)
-        reference.overlap_counts(pack_bits(patterns), cues, c_ref)
-        _cuda.overlap_counts(pack_bits(patterns), cues, c_gpu)
-        _same(f"overlap_counts {dtype.__name__}", (c_gpu,), (c_ref,))
     for engine, offset, dtype, pad, modes in variants:
         trace = kt.traces(b, max_steps, n, rng)
         args = (engine, patterns, offset, cues, dtype, max_steps, pad, trace)

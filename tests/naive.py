@@ -290,3 +290,16 @@ def simplex_projection_naive(z, alpha=2.0, tol=1e-13):
         lo, hi = (mid, hi) if total(mid) >= 1.0 else (lo, mid)
     w = [max(v - lo, 0.0) ** (1.0 / (alpha - 1.0)) for v in x]
     return [v / math.fsum(w) for v in w]
+# --------------------------------------------------------------------------------------------------
+# Shared kernels (amsim.kernels): plain loops on unpacked bits and spins
+# --------------------------------------------------------------------------------------------------
+
+
+def packed_distances_naive(a_bits, b_bits):
+    """``out[i][j]`` = Hamming distance between bit row i of ``a_bits`` and bit row j of ``b_bits`` (lists of ints)."""
+    return [[hamming_naive(x, y) for y in b_bits] for x in a_bits]
+
+
+def overlap_count_naive(pattern, s):
+    """Overlap count m = sum_i xi_i s_i of a ±1 pattern and a ±1 state (an exact int)."""
+    return sum(int(pattern[i]) * int(s[i]) for i in range(len(s)))

@@ -41,15 +41,17 @@ from numba.cuda.dispatcher import CUDADispatcher  # noqa: E402
 from amsim import registry  # noqa: E402
 
 CCS = [(8, 0), (9, 0)]
-#: Each registered family's CUDA kernel module, by family name (families without one are left out).
+#: Each registered family's CUDA kernel module, by family name (families without one are left out), and the shared
+#: kernels' (``kernels``).
 CUDA_MODULES = {fam.name: importlib.import_module(f"amsim.families.{fam.name}._cuda") for fam in registry.families()
                 if importlib.util.find_spec(f"amsim.families.{fam.name}._cuda") is not None}
+CUDA_MODULES["kernels"] = importlib.import_module("amsim.kernels._cuda")
 KERNELS = [pytest.param(kernel, sig, id=f"{name}.{kernel.py_func.__name__}.{i}")
            for name, module in CUDA_MODULES.items() for i, (kernel, sig) in enumerate(module.PTX_KERNELS)]
 
 
-def test_hopfield_and_sdm_kernels_are_collected():
-    assert {"hopfield", "sdm"} <= set(CUDA_MODULES)
+def test_hopfield_sdm_and_shared_kernels_are_collected():
+    assert {"hopfield", "sdm", "kernels"} <= set(CUDA_MODULES)
 
 
 @pytest.mark.parametrize("family", sorted(CUDA_MODULES))

@@ -111,3 +111,22 @@ def test_experiments_are_identical_on_cuda_and_cpu():
                 np.testing.assert_allclose(a, b, rtol=1e-9, err_msg=f"{exp.name}.{name}")
             else:
                 np.testing.assert_array_equal(a, b, err_msg=f"{exp.name}.{name}")
+
+
+def test_shared_kernels_are_identical():
+    """The shared kernels (:mod:`amsim.kernels`) on the GPU against their CPU twins: overlaps, overlap counts and
+    packed distances are exact integer computations (then one IEEE division), with many blocks and grid rows."""
+    from amsim.bits import pack_bits
+    from amsim.kernels import _cpu, _cuda
+
+    rng = np.random.default_rng(7)
+    n, p, b = 3000, 300, 200
+    patterns, states = random_patterns(p, n, rng), random_patterns(b, n, rng)
+    bits_n, packed = pack_bits(patterns), pack_bits(states)
+    for name, shape, dtype, args in (("overlaps", (b, p), np.float64, (patterns, states)),
+                                     ("overlap_counts", (b, p), np.int16, (bits_n, states)),
+                                     ("packed_distances", (p, b), np.int32, (bits_n, packed))):
+        want, got = np.empty(shape, dtype), np.empty(shape, dtype)
+        getattr(_cpu, name)(*args, want)
+        getattr(_cuda, name)(*args, got)
+        np.testing.assert_array_equal(got, want, err_msg=name)

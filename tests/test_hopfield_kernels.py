@@ -1,5 +1,7 @@
 """Hopfield kernels: reference against brute-force oracles, Numba CPU against the reference (exact), and the
 CUDA kernels against the reference under the CUDA simulator (in a subprocess, see ``cudasim_hopfield.py``).
+The overlaps and overlap counts the Hopfield network uses are the shared kernels of :mod:`amsim.kernels` (tested
+on their own in ``test_shared_kernels.py``), checked here on Hopfield states.
 
 Symbols: N neurons, P patterns, B states, S sweeps. Kernels take the weights in the outgoing layout
 ``weights[j, i] = W_ij``; the oracles take ``w[i][j] = W_ij``.
@@ -14,8 +16,10 @@ import pytest
 from conftest import run_under_cudasim
 from scipy.stats import chisquare
 
+from amsim import backends
 from amsim.bits import pack_bits
 from amsim.families.hopfield import _cpu, reference, rules
+from amsim.kernels import Convergence, Schedule, Trace
 
 try:
     import naive
@@ -77,6 +81,11 @@ def math_w(weights):
     return weights.T
 
 
+def shared(mod):
+    """The shared kernels (:mod:`amsim.kernels`) of the backend of the Hopfield kernel module ``mod``."""
+    return backends.kernels_like("amsim.kernels", mod)
+
+
 def fields_of(weights, bias, states):
     f = np.empty(states.shape, bias.dtype)
     reference.local_fields(weights, bias, states, f)
@@ -96,7 +105,7 @@ def run_sync(mod, weights, bias, cues, max_steps, trace=None):
     steps = np.full(len(cues), -1, np.int32)
     conv = np.zeros(len(cues), np.bool_)
     readout, te, to = trace or no_trace(len(cues))
-    mod.sync_retrieve(weights, bias, st, f, max_steps, steps, conv, readout, te, to)
+    mod.sync_retrieve(weights, bias, st, f, max_steps, Convergence(steps, conv), Trace(readout, te, to))
     return st, f, steps, conv, te, to
 
 
@@ -105,7 +114,8 @@ def run_sweeps(mod, weights, bias, cues, order_bits, uniform_bits, betas, mode, 
     steps = np.full(len(cues), -1, np.int32)
     conv = np.ones(len(cues), np.bool_)
     readout, te, to = trace or no_trace(len(cues))
-    mod.sweeps(weights, bias, st, f, order_bits, uniform_bits, betas, mode, steps, conv, readout, te, to)
+    mod.sweeps(weights, bias, st, f, Schedule(order_bits, uniform_bits, betas, mode), Convergence(steps, conv),
+               Trace(readout, te, to))
     return st, f, steps, conv, te, to
 
 
@@ -124,18 +134,18 @@ def run_engine(mod, engine, patterns, offset, cues, dtype, dynamics, pad=0, trac
     counts = counts_of(pt if engine == "patterns" else patterns.T, cues, dtype)
     steps = np.full(b, -1, np.int32)
     conv = np.ones(b, np.bool_)
-    readout, te, to = trace or no_trace(b)
+    convergence, trace = Convergence(steps, conv), Trace(*(trace or no_trace(b)))
     bits = (pack_bits(patterns), pack_bits(patterns.T))
     if isinstance(dynamics, int):
         if engine == "patterns":
-            mod.pattern_sync(pt, offset, st, counts, dynamics, steps, conv, readout, te, to)
+            mod.pattern_sync(pt, offset, st, counts, dynamics, convergence, trace)
         else:
-            mod.bit_sync(*bits, offset, st, counts, dynamics, steps, conv, readout, te, to)
+            mod.bit_sync(*bits, offset, st, counts, dynamics, convergence, trace)
     elif engine == "patterns":
-        mod.pattern_sweeps(pt, offset, st, counts, *dynamics, steps, conv, readout, te, to)
+        mod.pattern_sweeps(pt, offset, st, counts, Schedule(*dynamics), convergence, trace)
     else:
-        mod.bit_sweeps(bits[1], offset, st, counts, *dynamics, steps, conv, readout, te, to)
-    return st, counts, steps, conv, te, to
+        mod.bit_sweeps(bits[1], offset, st, counts, Schedule(*dynamics), convergence, trace)
+    return st, counts, steps, conv, trace.energy, trace.overlap
 
 
 def assert_same(got, want):
@@ -277,7 +287,7 @@ def test_reference_energy_and_overlaps_match_naive():
         reference.energy(w, bias, states, e)
         np.testing.assert_array_equal(e, [naive.energy_naive(math_w(w), s, bias) for s in states])
     m = np.empty((b, p))
-    reference.overlaps(patterns, states, m)
+    shared(reference).overlaps(patterns, states, m)
     np.testing.assert_array_equal(m, [[naive.overlap_naive(x, s) for x in patterns] for s in states])
 
 
@@ -293,7 +303,7 @@ def test_reference_pattern_engines_match_naive(engine, self_coupling):
     offset = (p if self_coupling else 0) - p
     cues = noisy(patterns, b, 0.3, rng)
     counts = np.empty((b, p), np.int32)
-    reference.overlap_counts(pack_bits(patterns), cues, counts)
+    shared(reference).overlap_counts(pack_bits(patterns), cues, counts)
     np.testing.assert_array_equal(counts, [[n * naive.overlap_naive(x, s) for x in patterns] for s in cues])
     trace = traces(b, 8, n, rng)
     st, m, steps, conv, te, to = run_engine(reference, engine, patterns, offset, cues, np.int32, 8, trace=trace)
@@ -395,8 +405,8 @@ def test_cpu_dense_matches_reference(n, p):
         reference.energy(w, bias, cues, e_ref)
         np.testing.assert_array_equal(e_cpu, e_ref)  # bit-identical: exact sums, one IEEE division
     m_cpu, m_ref = np.empty((b, p)), np.empty((b, p))
-    _cpu.overlaps(patterns, cues, m_cpu)
-    reference.overlaps(patterns, cues, m_ref)
+    shared(_cpu).overlaps(patterns, cues, m_cpu)
+    shared(reference).overlaps(patterns, cues, m_ref)
     np.testing.assert_array_equal(m_cpu, m_ref)
 
 
@@ -411,8 +421,8 @@ def test_cpu_pattern_engines_match_reference(engine, n, p):
         dtype = dtype if engine == "patterns" else np.int32
         pad = pad if engine == "patterns" else 0
         c_cpu, c_ref = np.empty((b, p), dtype), np.empty((b, p), dtype)
-        _cpu.overlap_counts(pack_bits(patterns), cues, c_cpu)
-        reference.overlap_counts(pack_bits(patterns), cues, c_ref)
+        shared(_cpu).overlap_counts(pack_bits(patterns), cues, c_cpu)
+        shared(reference).overlap_counts(pack_bits(patterns), cues, c_ref)
         np.testing.assert_array_equal(c_cpu, c_ref)
         for max_steps in (24, 25):
             trace = traces(b, max_steps, n, rng)
@@ -539,7 +549,7 @@ def test_stored_patterns_are_fixed_points(mod):
     mod.hebbian_stability(patterns, 0, stable)
     assert stable.all()
     m = np.empty((p, p))
-    mod.overlaps(patterns, patterns, m)
+    shared(mod).overlaps(patterns, patterns, m)
     np.testing.assert_array_equal(m.diagonal(), 1.0)
     e = np.empty(p)
     mod.energy(w, bias, patterns, e)
@@ -553,20 +563,3 @@ def test_stored_patterns_are_fixed_points(mod):
 
 def test_cuda_kernels_match_reference_under_simulator():
     run_under_cudasim("cudasim_hopfield.py")
-
-
-@pytest.mark.parametrize(("n_patterns", "n"), [(1, 1), (37, 101), (300, 260), (5, 700)])
-def test_engine_preparation_packs_and_transposes_like_brute_force(n_patterns, n):
-    from amsim.families.hopfield.engines import transposed
-
-    rng = np.random.default_rng(n)
-    xi = (rng.integers(0, 2, size=(n_patterns, n), dtype=np.int8) * 2 - 1).astype(np.int8)
-    wide = transposed(xi, n_patterns + 7, np.int16)
-    assert wide.dtype == np.int16 and wide.shape == (n, n_patterns + 7)
-    for i, mu in itertools.product(range(n), range(n_patterns + 7)):
-        assert wide[i, mu] == (xi[mu, i] if mu < n_patterns else 0)
-    words = pack_bits(xi)
-    assert words.shape == (n_patterns, -(-n // 64)) and words.dtype == np.uint64
-    for mu, i in itertools.product(range(n_patterns), range(-(-n // 64) * 64)):
-        bit = (int(words[mu, i // 64]) >> (i % 64)) & 1
-        assert bit == (i < n and xi[mu, i] > 0)

@@ -11,10 +11,11 @@ import json
 import amsim
 from numba.core.registry import CPUDispatcher
 from amsim.families.hopfield import _cpu
+from amsim.kernels import _cpu as shared
 for update in ("async", "sync"):
     amsim.run("hopfield.retrieval", {"n_neurons": 64, "load": 0.05, "update": update}, trials=1, backend="cpu")
-print(json.dumps({name: sum(d.stats.cache_misses.values()) for name, d in vars(_cpu).items()
-                  if isinstance(d, CPUDispatcher)}))
+print(json.dumps({f"{m.__name__}.{name}": sum(d.stats.cache_misses.values()) for m in (_cpu, shared)
+                  for name, d in vars(m).items() if isinstance(d, CPUDispatcher)}))
 """
 
 

@@ -13,7 +13,8 @@ The shared kernels exist three times with the same names and arguments, loaded l
 A dynamics kernel's arguments come in three groups, the same for every family and backend, so the twins read as
 ``sweeps(weights, bias, states, fields, schedule, convergence, trace)``: :class:`Schedule` (what the sequential
 sweeps do), :class:`Convergence` (what each state did) and :class:`Trace` (what is recorded along the way). The
-groups are plain named tuples of NumPy arrays: each twin unpacks them on the host, and no compiled kernel sees them.
+groups are plain named tuples of NumPy arrays (and the mode): each twin unpacks them on the host, their fields in the
+order its compiled kernels take them flat, and no compiled kernel sees a group.
 
 Symbols: B states in the batch, N neurons, S sweeps (sequential) or steps (synchronous).
 """

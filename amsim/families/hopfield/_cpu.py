@@ -6,6 +6,12 @@ the reference's operation order). Outputs are preallocated by the caller, nothin
 randomness comes in as host-drawn uint32 words. Threads split only independent axes: the states of the batch
 (each with its own rows of every output), the rows of W, or the stored patterns.
 
+The dynamics functions are thin host wrappers: they unpack the argument groups of :mod:`amsim.kernels`
+(``Schedule``, ``Convergence``, ``Trace``, whose fields are in the order of the flat arguments) and call one
+parallel ``@njit`` kernel with the arrays flat (``_sweeps``, ``_sync_retrieve``, ...), which Numba compiles once
+per dtype combination and caches on disk. Overlaps and overlap counts of states are shared kernels
+(:mod:`amsim.kernels._cpu`, whose packing helpers the bit engine reuses).
+
 Symbols
 -------
 N  number of neurons
@@ -50,6 +56,8 @@ from numba.extending import intrinsic, overload
 
 from amsim.backends import FASTMATH
 from amsim.bits import popcount
+from amsim.kernels import Convergence, Schedule, Trace
+from amsim.kernels._cpu import _divide, _pack, _popcount_counts
 
 _FM = set(FASTMATH)  # Numba accepts a set of flags, not a frozenset
 
@@ -57,13 +65,6 @@ _FM = set(FASTMATH)  # Numba accepts a set of flags, not a frozenset
 # --------------------------------------------------------------------------------------------------------------
 # Shared helpers
 # --------------------------------------------------------------------------------------------------------------
-
-
-@njit(cache=True, fastmath=False)
-def _divide(a, b):
-    """``a / b`` correctly rounded, as NumPy divides: compiled without fast-math, so ``arcp`` cannot turn it
-    into a multiplication by a hoisted reciprocal (which differs in the last bit for some N)."""
-    return a / b
 
 
 @njit(cache=True, fastmath=False)
@@ -173,7 +174,7 @@ def _chunks(n_states: int) -> int:
 
 
 @njit(parallel=True, cache=True, fastmath=_FM)
-def hebbian_weights(patterns, weights):
+def hebbian_weights(patterns: np.ndarray, weights: np.ndarray) -> None:
     """Hebbian weight counts of stored ±1 patterns.
 
     Parameters
@@ -231,7 +232,7 @@ def _fields_block(weights, bias, states, fields, b0, b1):
 
 
 @njit(parallel=True, cache=True, fastmath=_FM)
-def local_fields(weights, bias, states, fields):
+def local_fields(weights: np.ndarray, bias: np.ndarray, states: np.ndarray, fields: np.ndarray) -> None:
     """Local fields ``h = W s + b`` of each state.
 
     Parameters
@@ -352,7 +353,8 @@ def _sync_retrieve(weights, bias, states, fields, max_steps, steps, converged, r
                     readout[lo:hi], trace_energy[lo:hi], trace_overlap[lo:hi])
 
 
-def sync_retrieve(weights, bias, states, fields, max_steps, steps, converged, readout, trace_energy, trace_overlap):
+def sync_retrieve(weights: np.ndarray, bias: np.ndarray, states: np.ndarray, fields: np.ndarray, max_steps: int,
+                  convergence: Convergence, trace: Trace) -> None:
     """Synchronous zero-temperature dynamics: all neurons update at once from the same fields.
 
     Each state repeats, at most ``max_steps`` times: ``s' = decide(h(s), s)``; if ``s' == s`` it has converged
@@ -370,21 +372,18 @@ def sync_retrieve(weights, bias, states, fields, max_steps, steps, converged, re
         ``W s + b`` of the initial states; overwritten with those of the final states.
     max_steps : int
         Largest number of synchronous updates per state.
-    steps : ndarray, (B,) int32, out
-        Number of updates that changed the state.
-    converged : ndarray, (B,) bool, out
-        The state reached a fixed point within ``max_steps``.
-    readout : ndarray, (B, N) float64
-        Weights of the traced overlap.
-    trace_energy, trace_overlap : ndarray, (B, max_steps) or (B, 0) float64, out
-        Energy per neuron and readout overlap after each step.
+    convergence : Convergence, out
+        ``steps`` (B,) int32: updates that changed the state; ``converged`` (B,) bool: the state reached a fixed
+        point within ``max_steps``.
+    trace : Trace
+        ``readout`` (B, N) float64; ``energy`` and ``overlap`` (B, max_steps) or (B, 0) float64, out: energy per
+        neuron and readout overlap after each step.
 
     Notes
     -----
     A thin host wrapper: the batch is split into one lockstep chunk per Numba thread.
     """
-    _sync_retrieve(weights, bias, states, fields, max_steps, steps, converged, readout, trace_energy, trace_overlap,
-                   _chunks(states.shape[0]))
+    _sync_retrieve(weights, bias, states, fields, max_steps, *convergence, *trace, _chunks(states.shape[0]))
 
 
 @intrinsic
@@ -432,38 +431,10 @@ def _add_pending(weights, h, rows, news, count):
 
 
 @njit(parallel=True, cache=True, fastmath=_FM)
-def sweeps(weights, bias, states, fields, order_bits, uniform_bits, betas, mode, steps, converged, readout,
-           trace_energy, trace_overlap):
-    """Sequential dynamics: neurons update one at a time, each seeing the spins already updated.
+def _sweeps(weights, bias, states, fields, order_bits, uniform_bits, betas, mode, steps, converged, readout,
+            trace_energy, trace_overlap):
+    """:func:`sweeps` with the fields of its argument groups flat, in their order.
 
-    Sweep t of state b visits the neurons in the order drawn by ``order_bits[b, t]``; the visit at position k
-    uses ``uniform_bits[b, t, k]`` and ``betas[t]``. Mode 0 (zero temperature) stops a state after a sweep
-    without flips (``converged``); modes 1 (Glauber) and 2 (Metropolis) run all S sweeps.
-
-    Parameters
-    ----------
-    weights : ndarray, (N, N)
-        Outgoing layout, ``weights[j, i] = W_ij``.
-    bias : ndarray, (N,)
-        Added to every field (used by the energy trace; already part of ``fields``).
-    states : ndarray, (B, N) int8, in/out
-    fields : ndarray, (B, N) int32 or float64, in/out
-        ``W s + b`` of the initial states; kept consistent with the states.
-    order_bits : ndarray, (B, S, N) or (B, 0, N) uint32
-        Random words of the visiting orders; no sweeps: the fixed order 0 .. N-1.
-    uniform_bits : ndarray, (B, S, N) uint32 (or (B, 0, N) when ``mode == 0``)
-    betas : ndarray, (S,) float64
-        Inverse temperature of each sweep.
-    mode : int
-        0 zero temperature, 1 Glauber, 2 Metropolis.
-    steps : ndarray, (B,) int32, out
-        Zero temperature: sweeps that flipped at least one spin; otherwise S.
-    converged : ndarray, (B,) bool, out
-    readout, trace_energy, trace_overlap
-        As in :func:`sync_retrieve`, one trace entry per sweep.
-
-    Notes
-    -----
     A flip of spin i owes ``2 s_i W[i]`` to every field. When more than one visit in 8 flipped during the previous
     sweep, the owed rows are added 8 at a time, in one pass over the fields (eight rows streaming from memory at
     once, and one read-modify-write of the fields, 4 bytes per neuron, instead of eight); meanwhile a visit adds
@@ -481,7 +452,7 @@ def sweeps(weights, bias, states, fields, order_bits, uniform_bits, betas, mode,
         s = states[b]
         h = fields[b]
         order = np.empty(n, np.int32)
-        rows = np.empty(8, np.int32)  # flipped spins whose rows are not yet added to h (at most 8, see the Notes)
+        rows = np.empty(8, np.int32)  # flipped spins whose rows are not yet added to h (at most 8, see the docstring)
         news = np.empty(8, np.int8)
         n_pending = 0
         batch = 1  # rows per pass: 8 while flips are frequent
@@ -527,8 +498,39 @@ def sweeps(weights, bias, states, fields, order_bits, uniform_bits, betas, mode,
             _dense_trace(trace_energy, trace_overlap, b, t, s, h, bias, readout[b], nf)
 
 
+def sweeps(weights: np.ndarray, bias: np.ndarray, states: np.ndarray, fields: np.ndarray, schedule: Schedule,
+           convergence: Convergence, trace: Trace) -> None:
+    """Sequential dynamics: neurons update one at a time, each seeing the spins already updated.
+
+    Sweep t of state b visits the neurons in the order drawn by ``schedule.order_bits[b, t]``; the visit at
+    position k uses ``schedule.uniform_bits[b, t, k]`` and ``schedule.betas[t]``. Mode 0 (zero temperature) stops
+    a state after a sweep without flips (``converged``); modes 1 (Glauber) and 2 (Metropolis) run all S sweeps.
+
+    Parameters
+    ----------
+    weights : ndarray, (N, N)
+        Outgoing layout, ``weights[j, i] = W_ij``.
+    bias : ndarray, (N,)
+        Added to every field (used by the energy trace; already part of ``fields``).
+    states : ndarray, (B, N) int8, in/out
+    fields : ndarray, (B, N) int32 or float64, in/out
+        ``W s + b`` of the initial states; kept consistent with the states.
+    schedule : Schedule
+        ``order_bits``, ``uniform_bits`` (B, S, N) uint32, ``betas`` (S,) float64 and ``mode`` of the S sweeps.
+    convergence : Convergence, out
+        ``steps``: at zero temperature the sweeps that flipped at least one spin, otherwise S; ``converged``.
+    trace : Trace
+        As in :func:`sync_retrieve`, one trace entry per sweep.
+
+    Notes
+    -----
+    A thin host wrapper around the parallel kernel :func:`_sweeps` (see it for how the flips are applied).
+    """
+    _sweeps(weights, bias, states, fields, *schedule, *convergence, *trace)
+
+
 @njit(parallel=True, cache=True, fastmath=_FM)
-def energy(weights, bias, states, out):
+def energy(weights: np.ndarray, bias: np.ndarray, states: np.ndarray, out: np.ndarray) -> None:
     """Energy per neuron ``E = -(s W s / 2 + b . s) / N^2``.
 
     Parameters
@@ -549,78 +551,6 @@ def energy(weights, bias, states, out):
         for i in range(n):
             quad += np.float64(states[b, i]) * (np.float64(fields[b, i]) + np.float64(bias[i]))
         out[b] = _divide(-quad, 2.0 * nf * nf)
-
-
-@njit(parallel=True, cache=True, fastmath=_FM)
-def overlaps(patterns, states, out):
-    """Overlaps ``m_b^mu = (1/N) sum_i s_bi xi_i^mu`` of each state with each stored pattern.
-
-    Parameters
-    ----------
-    patterns : ndarray, (P, N) int8
-        Stored ±1 patterns.
-    states : ndarray, (B, N) int8
-        ±1 states.
-    out : ndarray, (B, P) float64, out
-        Overlaps in [-1, 1]; the integer dot products are exact before the division by N.
-    """
-    n_patterns, n = patterns.shape
-    nf = np.float64(n)
-    for b in prange(states.shape[0]):  # iteration b writes only row b of out: race-free
-        s = states[b]
-        for mu in range(n_patterns):
-            x = patterns[mu]
-            dot = np.int32(0)
-            for i in range(n):
-                dot = np.int32(dot + np.int32(s[i]) * np.int32(x[i]))
-            out[b, mu] = _divide(np.float64(dot), nf)
-
-
-# --------------------------------------------------------------------------------------------------------------
-# Overlap counts by XOR + popcount (pattern and bit engines)
-# --------------------------------------------------------------------------------------------------------------
-
-
-@njit(cache=True, fastmath=_FM)
-def _pack(s, packed):
-    """Pack the ±1 spins ``s`` (N,) into ``packed`` (K,) uint64, spin i at bit ``i % 64`` of word ``i // 64``."""
-    n = s.shape[0]
-    for w in range(packed.shape[0]):
-        word = np.uint64(0)
-        for k in range(min(64, n - 64 * w)):
-            if s[64 * w + k] > 0:
-                word |= np.uint64(1) << np.uint64(k)
-        packed[w] = word
-
-
-@njit(cache=True, fastmath=_FM)
-def _popcount_counts(bits_n, s, packed, m):
-    """``m_mu = N - 2 popcount(xi^mu XOR s)`` for every pattern (padding bits are zero in both operands)."""
-    _pack(s, packed)
-    n = s.shape[0]
-    for mu in range(bits_n.shape[0]):
-        row = bits_n[mu]
-        c = np.uint64(0)
-        for w in range(packed.shape[0]):
-            c += popcount(row[w] ^ packed[w])
-        m[mu] = n - 2 * np.int64(c)
-
-
-@njit(parallel=True, cache=True, fastmath=_FM)
-def overlap_counts(bits_n, states, counts):
-    """Overlap counts ``m_mu = sum_i xi_i^mu s_i = N - 2 popcount(xi^mu XOR s)`` of each state.
-
-    Parameters
-    ----------
-    bits_n : ndarray, (P, K) uint64
-        Patterns packed along the neurons (``amsim.bits.pack_bits(patterns)``).
-    states : ndarray, (B, N) int8
-    counts : ndarray, (B, P) int16 or int32, out
-        int16 needs N <= 32767.
-    """
-    n_words = bits_n.shape[1]
-    for b in prange(states.shape[0]):  # iteration b writes only row b of counts: race-free
-        _popcount_counts(bits_n, states[b], np.empty(n_words, np.uint64), counts[b])
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -723,8 +653,8 @@ def _pattern_sync(patterns_t, offset, states, counts, max_steps, steps, converge
                             converged[lo:hi], readout[lo:hi], trace_energy[lo:hi], trace_overlap[lo:hi])
 
 
-def pattern_sync(patterns_t, offset, states, counts, max_steps, steps, converged, readout, trace_energy,
-                 trace_overlap):
+def pattern_sync(patterns_t: np.ndarray, offset: int, states: np.ndarray, counts: np.ndarray, max_steps: int,
+                 convergence: Convergence, trace: Trace) -> None:
     """Synchronous zero-temperature dynamics of the pattern engine (see :func:`sync_retrieve`).
 
     Parameters
@@ -736,11 +666,10 @@ def pattern_sync(patterns_t, offset, states, counts, max_steps, steps, converged
     states : ndarray, (B, N) int8, in/out
     counts : ndarray, (B, P') int16 or int32, in/out
         ``Xi s`` of the initial states (zero in padding columns); overwritten with those of the final states.
-    max_steps, steps, converged, readout, trace_energy, trace_overlap
+    max_steps, convergence, trace
         As in :func:`sync_retrieve`.
     """
-    _pattern_sync(patterns_t, offset, states, counts, max_steps, steps, converged, readout, trace_energy,
-                  trace_overlap, _chunks(states.shape[0]))
+    _pattern_sync(patterns_t, offset, states, counts, max_steps, *convergence, *trace, _chunks(states.shape[0]))
 
 
 @njit(parallel=True, cache=True, fastmath=_FM)
@@ -772,7 +701,7 @@ def _check_patterns(patterns_t, c, off, stable):
 
 
 @njit(parallel=True, cache=True, fastmath=_FM)
-def hebbian_stability(patterns, diagonal, stable):
+def hebbian_stability(patterns: np.ndarray, diagonal: int, stable: np.ndarray) -> None:
     """Which stored patterns are fixed points of the zero-temperature dynamics of their Hebbian network.
 
     Pattern mu is a fixed point when ``xi_i^mu h_i^mu >= 0`` for every i, with ``h^mu = sum_nu C_{mu nu} xi^nu +
@@ -921,8 +850,8 @@ def _bit_sync(bits_n, bits_p, offset, states, counts, max_steps, steps, converge
                         converged[lo:hi], readout[lo:hi], trace_energy[lo:hi], trace_overlap[lo:hi], n_planes)
 
 
-def bit_sync(bits_n, bits_p, offset, states, counts, max_steps, steps, converged, readout, trace_energy,
-             trace_overlap):
+def bit_sync(bits_n: np.ndarray, bits_p: np.ndarray, offset: int, states: np.ndarray, counts: np.ndarray,
+             max_steps: int, convergence: Convergence, trace: Trace) -> None:
     """Synchronous zero-temperature dynamics of the bit engine (see :func:`sync_retrieve`).
 
     Parameters
@@ -934,11 +863,11 @@ def bit_sync(bits_n, bits_p, offset, states, counts, max_steps, steps, converged
     states : ndarray, (B, N) int8, in/out
     counts : ndarray, (B, P) int32, in/out
         ``Xi s`` of the initial states; overwritten with those of the final states.
-    max_steps, steps, converged, readout, trace_energy, trace_overlap
+    max_steps, convergence, trace
         As in :func:`sync_retrieve`.
     """
-    _bit_sync(bits_n, bits_p, offset, states, counts, max_steps, steps, converged, readout, trace_energy,
-              trace_overlap, _n_planes(states.shape[1]), _chunks(states.shape[0]))
+    _bit_sync(bits_n, bits_p, offset, states, counts, max_steps, *convergence, *trace, _n_planes(states.shape[1]),
+              _chunks(states.shape[0]))
 
 
 @njit(cache=True, fastmath=_FM)
@@ -1035,8 +964,8 @@ def _count_sweeps(rows, offset, states, counts, order_bits, uniform_bits, betas,
             _pattern_trace(trace_energy, trace_overlap, b, t, s, m, offset, readout[b], nf)
 
 
-def pattern_sweeps(patterns_t, offset, states, counts, order_bits, uniform_bits, betas, mode, steps, converged,
-                   readout, trace_energy, trace_overlap):
+def pattern_sweeps(patterns_t: np.ndarray, offset: int, states: np.ndarray, counts: np.ndarray, schedule: Schedule,
+                   convergence: Convergence, trace: Trace) -> None:
     """Sequential dynamics of the pattern engine (see :func:`sweeps`): a visit computes ``h_i = xi_i . m +
     o s_i``, a flip of spin i adds ``2 s_i xi_i`` to the counts (P operations each).
 
@@ -1049,15 +978,14 @@ def pattern_sweeps(patterns_t, offset, states, counts, order_bits, uniform_bits,
     states : ndarray, (B, N) int8, in/out
     counts : ndarray, (B, P') int16 or int32, in/out
         ``Xi s`` of the initial states; kept consistent with the states.
-    order_bits, uniform_bits, betas, mode, steps, converged, readout, trace_energy, trace_overlap
+    schedule, convergence, trace
         As in :func:`sweeps`.
     """
-    _count_sweeps(patterns_t, offset, states, counts, order_bits, uniform_bits, betas, mode, steps, converged,
-                  readout, trace_energy, trace_overlap)
+    _count_sweeps(patterns_t, offset, states, counts, *schedule, *convergence, *trace)
 
 
-def bit_sweeps(bits_p, offset, states, counts, order_bits, uniform_bits, betas, mode, steps, converged, readout,
-               trace_energy, trace_overlap):
+def bit_sweeps(bits_p: np.ndarray, offset: int, states: np.ndarray, counts: np.ndarray, schedule: Schedule,
+               convergence: Convergence, trace: Trace) -> None:
     """Sequential dynamics of the bit engine (see :func:`sweeps`): a visit sums the counts selected by neuron i's
     pattern bits, a flip adds ``±2`` to every count (P operations each).
 
@@ -1069,8 +997,7 @@ def bit_sweeps(bits_p, offset, states, counts, order_bits, uniform_bits, betas, 
     states : ndarray, (B, N) int8, in/out
     counts : ndarray, (B, P) int32, in/out
         ``Xi s`` of the initial states; kept consistent with the states.
-    order_bits, uniform_bits, betas, mode, steps, converged, readout, trace_energy, trace_overlap
+    schedule, convergence, trace
         As in :func:`sweeps`.
     """
-    _count_sweeps(bits_p, offset, states, counts, order_bits, uniform_bits, betas, mode, steps, converged, readout,
-                  trace_energy, trace_overlap)
+    _count_sweeps(bits_p, offset, states, counts, *schedule, *convergence, *trace)

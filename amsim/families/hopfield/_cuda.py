@@ -5,6 +5,9 @@ copy them to the GPU, launch the private ``@cuda.jit`` kernels below and copy th
 caller's arrays. Nothing is validated. The number of threads per block is read from
 ``amsim.backends.CUDA_THREADS_PER_BLOCK`` at call time (at most 1024, the CUDA limit and the size of the
 shared reduction buffers). Every kernel is listed with the signatures it is launched with in :data:`PTX_KERNELS`.
+The dynamics functions take the argument groups of :mod:`amsim.kernels` (``Schedule``, ``Convergence``,
+``Trace``) and pass their arrays to the kernels flat. Overlaps and overlap counts of states are shared kernels
+(:mod:`amsim.kernels._cuda`), whose host helpers (device copies, grids, the popcount counts) this module reuses.
 
 Symbols
 -------
@@ -39,17 +42,9 @@ import math
 import numpy as np
 from numba import cuda, float64, int32, int64, types, uint64
 
-from amsim import backends
 from amsim.bits import pack_bits
-
-_MAX_GRID_Y = 65535  # CUDA's largest grid y dimension; kernels stride over the rest
-_REDUCE = 1024  # shared reduction buffers: one slot per thread of the largest block
-
-
-def _tpb() -> int:
-    """Threads per block, read at call time so tests can patch ``amsim.backends``."""
-    return int(backends.CUDA_THREADS_PER_BLOCK)
-
+from amsim.kernels import Convergence, Schedule, Trace
+from amsim.kernels._cuda import _REDUCE, _a, _dev, _device_counts, _grid_rows, _ones, _tpb
 
 # --------------------------------------------------------------------------------------------------------------
 # Device functions: inlined into the kernels (``inline="always"``), so each kernel compiles to PTX on its own,
@@ -292,57 +287,6 @@ def _energy_kernel(states, fields, bias, out):
             out[b] = -quad / (2.0 * nf * nf)
 
 
-@cuda.jit
-def _overlaps_kernel(patterns, states, out):
-    """Block (b, mu) sums ``s_b . xi^mu`` exactly (coalesced over i), then thread 0 divides by N."""
-    partial = cuda.shared.array(_REDUCE, int64)
-    n_patterns = patterns.shape[0]
-    n = states.shape[1]
-    nf = float(n)
-    tid = cuda.threadIdx.x
-    nt = cuda.blockDim.x
-    for pair in range(cuda.blockIdx.x, states.shape[0] * n_patterns, cuda.gridDim.x):
-        b = pair // n_patterns
-        mu = pair - b * n_patterns
-        acc = int64(0)
-        for i in range(tid, n, nt):
-            acc += int64(states[b, i]) * int64(patterns[mu, i])
-        partial[tid] = acc
-        cuda.syncthreads()
-        if tid == 0:
-            dot = int64(0)
-            for k in range(nt):
-                dot += partial[k]
-            out[b, mu] = float(dot) / nf
-        cuda.syncthreads()
-
-
-@cuda.jit
-def _pack_kernel(states, active, packed):
-    """Thread (b, w) packs spins 64 w .. 64 w + 63 of an active state b into ``packed[b, w]`` (+1: a set bit)."""
-    n = states.shape[1]
-    w = cuda.blockIdx.x * cuda.blockDim.x + cuda.threadIdx.x
-    for b in range(cuda.blockIdx.y, states.shape[0], cuda.gridDim.y):
-        if w < packed.shape[1] and active[b] != 0:
-            word = uint64(0)
-            for k in range(min(64, n - 64 * w)):
-                if states[b, 64 * w + k] > 0:
-                    word |= uint64(1) << uint64(k)
-            packed[b, w] = word
-
-
-@cuda.jit
-def _counts_kernel(bits_n, packed, active, n, counts):
-    """Thread (b, mu) of an active state writes ``counts[b, mu] = N - 2 popcount(xi^mu XOR s_b)``."""
-    mu = cuda.blockIdx.x * cuda.blockDim.x + cuda.threadIdx.x
-    for b in range(cuda.blockIdx.y, packed.shape[0], cuda.gridDim.y):
-        if mu < bits_n.shape[0] and active[b] != 0:
-            c = int32(0)
-            for w in range(packed.shape[1]):
-                c += int32(cuda.popc(bits_n[mu, w] ^ packed[b, w]))
-            counts[b, mu] = n - 2 * c
-
-
 # --------------------------------------------------------------------------------------------------------------
 # Pattern and bit engines
 # --------------------------------------------------------------------------------------------------------------
@@ -482,10 +426,6 @@ def _stability_kernel(patterns, c, off, stable):
         cuda.syncthreads()
 
 
-def _a(dtype, ndim):
-    return types.Array(dtype, ndim, "C")
-
-
 _I8_1, _I8_2 = _a(types.int8, 1), _a(types.int8, 2)
 _I16_2, _I32_1, _I32_2, _I32_3 = _a(types.int16, 2), _a(types.int32, 1), _a(types.int32, 2), _a(types.int32, 3)
 _U32_3, _U64_2 = _a(types.uint32, 3), _a(types.uint64, 2)
@@ -506,9 +446,6 @@ PTX_KERNELS = [
     *[(_sweeps_kernel, (w, bias, _I8_2, f, _U32_3, _U32_3, _F64_1, _I64, _B, _I32_1, _B_1, _F64_2, _F64_2, _F64_2,
                         _B, _I32_2)) for w, bias, f in _WEIGHTS],
     *[(_energy_kernel, (_I8_2, f, bias, _F64_1)) for _, bias, f in _WEIGHTS[2:]],
-    (_overlaps_kernel, (_I8_2, _I8_2, _F64_2)),
-    (_pack_kernel, (_I8_2, _I32_1, _U64_2)),
-    *[(_counts_kernel, (_U64_2, _U64_2, _I32_1, _I64, c)) for c in _COUNTS],
     *[(_pattern_fields_kernel, (_I8_2, _I64, _I8_2, c, _I32_1, _I32_2)) for c in _COUNTS],
     *[(_pattern_counts_kernel, (_I8_2, _I8_2, _I32_1, c)) for c in _COUNTS],
     (_bit_fields_kernel, (_U64_2, _I64, _I8_2, _I32_2, _I32_1, _I32_2)),
@@ -522,26 +459,6 @@ PTX_KERNELS = [
 # --------------------------------------------------------------------------------------------------------------
 # Host functions
 # --------------------------------------------------------------------------------------------------------------
-
-
-def _grid_rows(n: int, rows: int, tpb: int) -> tuple[int, int]:
-    """Grid for (row, i) kernels: i across threads and blocks in x, rows (capped) in y."""
-    return max(1, (n + tpb - 1) // tpb), max(1, min(rows, _MAX_GRID_Y))
-
-
-def _c(a: np.ndarray, dtype=None) -> np.ndarray:
-    return np.ascontiguousarray(a, dtype=dtype)
-
-
-def _dev(a: np.ndarray, dtype=None):
-    """A device copy of ``a``; empty arrays become one-element placeholders (zero-size device arrays cannot be
-    passed to kernels everywhere), which the kernels never read (``tracing``/``shuffled``/``mode`` say so)."""
-    a = _c(a, dtype)
-    return cuda.to_device(a if a.size else np.zeros((1,) * a.ndim, a.dtype))
-
-
-def _ones(n: int):
-    return cuda.to_device(np.ones(n, np.int32))
 
 
 def hebbian_weights(patterns: np.ndarray, weights: np.ndarray) -> None:
@@ -585,21 +502,35 @@ def local_fields(weights: np.ndarray, bias: np.ndarray, states: np.ndarray, fiel
     fields[...] = d_fields.copy_to_host()
 
 
-class _Steps:
-    """Device state of a synchronous run: two state buffers, activity, step counts and the per-step flags."""
+class _Record:
+    """Device copies of a run's convergence (zeroed) and trace, and their copy back into the caller's arrays."""
 
-    def __init__(self, states: np.ndarray, readout: np.ndarray, trace_energy: np.ndarray,
-                 trace_overlap: np.ndarray) -> None:
+    def __init__(self, n_states: int, trace: Trace) -> None:
+        self.steps = cuda.to_device(np.zeros(n_states, np.int32))
+        self.converged = cuda.to_device(np.zeros(n_states, np.bool_))
+        self.tracing = trace.energy.shape[1] > 0
+        self.readout = _dev(trace.readout, np.float64)
+        self.te, self.to = _dev(trace.energy, np.float64), _dev(trace.overlap, np.float64)
+
+    def finish(self, convergence: Convergence, trace: Trace) -> None:
+        """Copy the convergence and the trace back into the caller's arrays."""
+        convergence.steps[...] = self.steps.copy_to_host()
+        convergence.converged[...] = self.converged.copy_to_host()
+        if self.tracing:
+            trace.energy[...] = self.te.copy_to_host()
+            trace.overlap[...] = self.to.copy_to_host()
+
+
+class _Steps(_Record):
+    """Device state of a synchronous run: two state buffers, activity and the per-step flags, beside the record."""
+
+    def __init__(self, states: np.ndarray, trace: Trace) -> None:
+        super().__init__(len(states), trace)
         b = len(states)
         self.cur, self.nxt = _dev(states, np.int8), _dev(states, np.int8)
         self.active, self.moved = _ones(b), _ones(b)
         self.changed = cuda.to_device(np.zeros(b, np.int32))
-        self.steps = cuda.to_device(np.zeros(b, np.int32))
-        self.converged = cuda.to_device(np.zeros(b, np.bool_))
         self.moving = cuda.to_device(np.zeros(1, np.int32))
-        self.tracing = trace_energy.shape[1] > 0
-        self.readout = _dev(readout, np.float64)
-        self.te, self.to = _dev(trace_energy, np.float64), _dev(trace_overlap, np.float64)
 
     def step(self, d_fields, tpb: int) -> bool:
         """Decide and book one step; True while some state moved (then ``cur`` holds the new states)."""
@@ -611,18 +542,14 @@ class _Steps:
         self.cur, self.nxt = self.nxt, self.cur  # a converged state's buffers are equal and no longer written
         return bool(self.moving.copy_to_host()[0])
 
-    def finish(self, states, steps, converged, trace_energy, trace_overlap) -> None:
+    def finish_states(self, states: np.ndarray, convergence: Convergence, trace: Trace) -> None:
+        """Copy the final states, the convergence and the trace back into the caller's arrays."""
         states[...] = self.cur.copy_to_host()
-        steps[...] = self.steps.copy_to_host()
-        converged[...] = self.converged.copy_to_host()
-        if self.tracing:
-            trace_energy[...] = self.te.copy_to_host()
-            trace_overlap[...] = self.to.copy_to_host()
+        self.finish(convergence, trace)
 
 
 def sync_retrieve(weights: np.ndarray, bias: np.ndarray, states: np.ndarray, fields: np.ndarray, max_steps: int,
-                  steps: np.ndarray, converged: np.ndarray, readout: np.ndarray, trace_energy: np.ndarray,
-                  trace_overlap: np.ndarray) -> None:
+                  convergence: Convergence, trace: Trace) -> None:
     """Synchronous zero-temperature dynamics: all neurons update at once from the same fields.
 
     Each state repeats, at most ``max_steps`` times: ``s' = decide(h(s), s)``; if ``s' == s`` it has converged
@@ -638,16 +565,16 @@ def sync_retrieve(weights: np.ndarray, bias: np.ndarray, states: np.ndarray, fie
     fields : ndarray, (B, N) int32 or float64, in/out
         ``W s + b`` of the initial states; overwritten with those of the final states.
     max_steps : int
-    steps : ndarray, (B,) int32, out
-    converged : ndarray, (B,) bool, out
-    readout : ndarray, (B, N) or (B, 0) float64
-    trace_energy, trace_overlap : ndarray, (B, max_steps) or (B, 0) float64, out
+    convergence : Convergence, out
+        ``steps`` (B,) int32 and ``converged`` (B,) bool.
+    trace : Trace
+        ``readout`` (B, N) or (B, 0) float64; ``energy`` and ``overlap`` (B, max_steps) or (B, 0) float64, out.
     """
     tpb = _tpb()
     b = len(states)
     if b == 0:
         return
-    run = _Steps(states, readout, trace_energy, trace_overlap)
+    run = _Steps(states, trace)
     d_w, d_bias, d_fields = _dev(weights), _dev(bias), _dev(fields)
     if run.tracing:
         _dense_trace_kernel[b, tpb](run.cur, d_fields, d_bias, run.readout, run.moved, 0, run.te, run.to)
@@ -657,18 +584,19 @@ def sync_retrieve(weights: np.ndarray, bias: np.ndarray, states: np.ndarray, fie
         _device_fields(d_w, d_bias, run.cur, run.moved, d_fields, tpb)
         if run.tracing:
             _dense_trace_kernel[b, tpb](run.cur, d_fields, d_bias, run.readout, run.moved, t, run.te, run.to)
-    run.finish(states, steps, converged, trace_energy, trace_overlap)
+    run.finish_states(states, convergence, trace)
     fields[...] = d_fields.copy_to_host()
 
 
-def _random_inputs(order_bits, uniform_bits):
-    """Device random words (placeholders when unused) and whether the orders are shuffled."""
-    return _dev(order_bits, np.uint32), _dev(uniform_bits, np.uint32), bool(order_bits.shape[1])
+def _schedule_inputs(schedule: Schedule):
+    """The schedule's device random words (placeholders when unused), whether the orders are shuffled, device betas
+    and the mode, in the order the sweep kernels take them."""
+    return (_dev(schedule.order_bits, np.uint32), _dev(schedule.uniform_bits, np.uint32),
+            _dev(schedule.betas, np.float64), int(schedule.mode), bool(schedule.order_bits.shape[1]))
 
 
-def sweeps(weights: np.ndarray, bias: np.ndarray, states: np.ndarray, fields: np.ndarray, order_bits: np.ndarray,
-           uniform_bits: np.ndarray, betas: np.ndarray, mode: int, steps: np.ndarray, converged: np.ndarray,
-           readout: np.ndarray, trace_energy: np.ndarray, trace_overlap: np.ndarray) -> None:
+def sweeps(weights: np.ndarray, bias: np.ndarray, states: np.ndarray, fields: np.ndarray, schedule: Schedule,
+           convergence: Convergence, trace: Trace) -> None:
     """Sequential dynamics (see the reference's ``sweeps``): one block per state.
 
     Parameters
@@ -678,14 +606,10 @@ def sweeps(weights: np.ndarray, bias: np.ndarray, states: np.ndarray, fields: np
     bias : ndarray, (N,)
     states : ndarray, (B, N) int8, in/out
     fields : ndarray, (B, N) int32 or float64, in/out
-    order_bits : ndarray, (B, S, N) or (B, 0, N) uint32
-    uniform_bits : ndarray, (B, S, N) uint32 (or (B, 0, N) when ``mode == 0``)
-    betas : ndarray, (S,) float64
-    mode : int
-        0 zero temperature, 1 Glauber, 2 Metropolis.
-    steps : ndarray, (B,) int32, out
-    converged : ndarray, (B,) bool, out
-    readout, trace_energy, trace_overlap
+    schedule : Schedule
+        ``order_bits``, ``uniform_bits`` (B, S, N) uint32, ``betas`` (S,) float64 and ``mode`` of the S sweeps.
+    convergence : Convergence, out
+    trace : Trace
         As in :func:`sync_retrieve`, one trace entry per sweep.
     """
     tpb = _tpb()
@@ -693,20 +617,13 @@ def sweeps(weights: np.ndarray, bias: np.ndarray, states: np.ndarray, fields: np
     if b == 0:
         return
     d_s, d_fields = _dev(states, np.int8), _dev(fields)
-    d_orders, d_uniforms, shuffled = _random_inputs(order_bits, uniform_bits)
-    d_steps, d_conv = cuda.device_array(b, np.int32), cuda.device_array(b, np.bool_)
-    tracing = trace_energy.shape[1] > 0
-    d_te, d_to = _dev(trace_energy, np.float64), _dev(trace_overlap, np.float64)
-    _sweeps_kernel[b, tpb](_dev(weights), _dev(bias), d_s, d_fields, d_orders, d_uniforms, _dev(betas, np.float64),
-                           int(mode), shuffled, d_steps, d_conv, _dev(readout, np.float64), d_te, d_to, tracing,
+    rec = _Record(b, trace)
+    _sweeps_kernel[b, tpb](_dev(weights), _dev(bias), d_s, d_fields, *_schedule_inputs(schedule), rec.steps,
+                           rec.converged, rec.readout, rec.te, rec.to, rec.tracing,
                            cuda.device_array((b, n), np.int32))
     states[...] = d_s.copy_to_host()
     fields[...] = d_fields.copy_to_host()
-    steps[...] = d_steps.copy_to_host()
-    converged[...] = d_conv.copy_to_host()
-    if tracing:
-        trace_energy[...] = d_te.copy_to_host()
-        trace_overlap[...] = d_to.copy_to_host()
+    rec.finish(convergence, trace)
 
 
 def energy(weights: np.ndarray, bias: np.ndarray, states: np.ndarray, out: np.ndarray) -> None:
@@ -732,58 +649,13 @@ def energy(weights: np.ndarray, bias: np.ndarray, states: np.ndarray, out: np.nd
     out[...] = d_out.copy_to_host()
 
 
-def overlaps(patterns: np.ndarray, states: np.ndarray, out: np.ndarray) -> None:
-    """Overlaps ``m_b^mu = (1/N) sum_i s_bi xi_i^mu`` of each state with each stored pattern.
-
-    Parameters
-    ----------
-    patterns : ndarray, (P, N) int8
-    states : ndarray, (B, N) int8
-    out : ndarray, (B, P) float64, out
-    """
-    tpb = _tpb()
-    n_states, n_patterns = states.shape[0], patterns.shape[0]
-    if n_states == 0 or n_patterns == 0:
-        return
-    d_out = cuda.device_array((n_states, n_patterns), dtype=np.float64)
-    blocks = min(n_states * n_patterns, 1 << 20)
-    _overlaps_kernel[blocks, tpb](_dev(patterns, np.int8), _dev(states, np.int8), d_out)
-    out[...] = d_out.copy_to_host()
-
-
-def _device_counts(d_bits_n, d_states, d_active, d_packed, d_counts, tpb: int) -> None:
-    """Pack the active states, then their overlap counts by XOR + popcount."""
-    b, n = d_states.shape
-    _pack_kernel[_grid_rows(d_packed.shape[1], b, tpb), tpb](d_states, d_active, d_packed)
-    _counts_kernel[_grid_rows(d_bits_n.shape[0], b, tpb), tpb](d_bits_n, d_packed, d_active, n, d_counts)
-
-
-def overlap_counts(bits_n: np.ndarray, states: np.ndarray, counts: np.ndarray) -> None:
-    """Overlap counts ``m_mu = sum_i xi_i^mu s_i = N - 2 popcount(xi^mu XOR s)`` of each state.
-
-    Parameters
-    ----------
-    bits_n : ndarray, (P, K) uint64
-    states : ndarray, (B, N) int8
-    counts : ndarray, (B, P) int16 or int32, out
-    """
-    b = states.shape[0]
-    if b == 0:
-        return
-    d_counts = cuda.device_array(counts.shape, dtype=counts.dtype)
-    d_packed = cuda.device_array((b, bits_n.shape[1]), dtype=np.uint64)
-    _device_counts(_dev(bits_n, np.uint64), _dev(states, np.int8), _ones(b), d_packed, d_counts, _tpb())
-    counts[...] = d_counts.copy_to_host()
-
-
-def _count_sync(patterns_t, bits_n, bits_p, offset, states, counts, max_steps, steps, converged, readout,
-                trace_energy, trace_overlap) -> None:
+def _count_sync(patterns_t, bits_n, bits_p, offset, states, counts, max_steps, convergence, trace) -> None:
     """Synchronous steps of the pattern engine (``patterns_t``) or the bit engine (``bits_n``, ``bits_p``)."""
     tpb = _tpb()
     b, n = states.shape
     if b == 0:
         return
-    run = _Steps(states, readout, trace_energy, trace_overlap)
+    run = _Steps(states, trace)
     d_counts = _dev(counts)
     d_fields = cuda.device_array((b, n), np.int32)
     if patterns_t is not None:
@@ -807,13 +679,12 @@ def _count_sync(patterns_t, bits_n, bits_p, offset, states, counts, max_steps, s
             _device_counts(d_bn, run.cur, run.moved, d_packed, d_counts, tpb)
         if run.tracing:
             _counts_trace_kernel[b, tpb](run.cur, d_counts, offset, run.readout, run.moved, t, run.te, run.to)
-    run.finish(states, steps, converged, trace_energy, trace_overlap)
+    run.finish_states(states, convergence, trace)
     counts[...] = d_counts.copy_to_host()
 
 
 def pattern_sync(patterns_t: np.ndarray, offset: int, states: np.ndarray, counts: np.ndarray, max_steps: int,
-                 steps: np.ndarray, converged: np.ndarray, readout: np.ndarray, trace_energy: np.ndarray,
-                 trace_overlap: np.ndarray) -> None:
+                 convergence: Convergence, trace: Trace) -> None:
     """Synchronous zero-temperature dynamics of the pattern engine (see :func:`sync_retrieve`).
 
     Parameters
@@ -824,16 +695,14 @@ def pattern_sync(patterns_t: np.ndarray, offset: int, states: np.ndarray, counts
         ``W_ii - P``: -P, or 0 with self-coupling.
     states : ndarray, (B, N) int8, in/out
     counts : ndarray, (B, P') int16 or int32, in/out
-    max_steps, steps, converged, readout, trace_energy, trace_overlap
+    max_steps, convergence, trace
         As in :func:`sync_retrieve`.
     """
-    _count_sync(patterns_t, None, None, int(offset), states, counts, max_steps, steps, converged, readout,
-                trace_energy, trace_overlap)
+    _count_sync(patterns_t, None, None, int(offset), states, counts, max_steps, convergence, trace)
 
 
 def bit_sync(bits_n: np.ndarray, bits_p: np.ndarray, offset: int, states: np.ndarray, counts: np.ndarray,
-             max_steps: int, steps: np.ndarray, converged: np.ndarray, readout: np.ndarray, trace_energy: np.ndarray,
-             trace_overlap: np.ndarray) -> None:
+             max_steps: int, convergence: Convergence, trace: Trace) -> None:
     """Synchronous zero-temperature dynamics of the bit engine (see :func:`sync_retrieve`).
 
     Parameters
@@ -843,15 +712,14 @@ def bit_sync(bits_n: np.ndarray, bits_p: np.ndarray, offset: int, states: np.nda
     offset : int
     states : ndarray, (B, N) int8, in/out
     counts : ndarray, (B, P) int32, in/out
-    max_steps, steps, converged, readout, trace_energy, trace_overlap
+    max_steps, convergence, trace
         As in :func:`sync_retrieve`.
     """
-    _count_sync(None, bits_n, bits_p, int(offset), states, counts, max_steps, steps, converged, readout,
-                trace_energy, trace_overlap)
+    _count_sync(None, bits_n, bits_p, int(offset), states, counts, max_steps, convergence, trace)
 
 
-def _count_sweeps(patterns_t, bits_p, offset, states, counts, order_bits, uniform_bits, betas, mode, steps,
-                  converged, readout, trace_energy, trace_overlap) -> None:
+def _count_sweeps(patterns_t, bits_p, offset, states, counts, schedule, convergence, trace) -> None:
+    """Sequential sweeps of the pattern engine (``patterns_t``) or the bit engine (``bits_p``)."""
     tpb = _tpb()
     b, n = states.shape
     if b == 0:
@@ -860,26 +728,17 @@ def _count_sweeps(patterns_t, bits_p, offset, states, counts, order_bits, unifor
     d_pt = _dev(np.zeros((1, 1), np.int8) if use_bits else patterns_t)
     d_bp = _dev(bits_p if use_bits else np.zeros((1, 1), np.uint64), np.uint64)
     d_s, d_counts = _dev(states, np.int8), _dev(counts)
-    d_orders, d_uniforms, shuffled = _random_inputs(order_bits, uniform_bits)
-    d_steps, d_conv = cuda.device_array(b, np.int32), cuda.device_array(b, np.bool_)
-    tracing = trace_energy.shape[1] > 0
-    d_te, d_to = _dev(trace_energy, np.float64), _dev(trace_overlap, np.float64)
-    _count_sweeps_kernel[b, tpb](d_pt, d_bp, use_bits, int(offset), d_s, d_counts, d_orders, d_uniforms,
-                                 _dev(betas, np.float64), int(mode), shuffled, d_steps, d_conv,
-                                 _dev(readout, np.float64), d_te, d_to, tracing, cuda.device_array((b, n), np.int32))
+    rec = _Record(b, trace)
+    _count_sweeps_kernel[b, tpb](d_pt, d_bp, use_bits, int(offset), d_s, d_counts, *_schedule_inputs(schedule),
+                                 rec.steps, rec.converged, rec.readout, rec.te, rec.to, rec.tracing,
+                                 cuda.device_array((b, n), np.int32))
     states[...] = d_s.copy_to_host()
     counts[...] = d_counts.copy_to_host()
-    steps[...] = d_steps.copy_to_host()
-    converged[...] = d_conv.copy_to_host()
-    if tracing:
-        trace_energy[...] = d_te.copy_to_host()
-        trace_overlap[...] = d_to.copy_to_host()
+    rec.finish(convergence, trace)
 
 
-def pattern_sweeps(patterns_t: np.ndarray, offset: int, states: np.ndarray, counts: np.ndarray,
-                   order_bits: np.ndarray, uniform_bits: np.ndarray, betas: np.ndarray, mode: int, steps: np.ndarray,
-                   converged: np.ndarray, readout: np.ndarray, trace_energy: np.ndarray,
-                   trace_overlap: np.ndarray) -> None:
+def pattern_sweeps(patterns_t: np.ndarray, offset: int, states: np.ndarray, counts: np.ndarray, schedule: Schedule,
+                   convergence: Convergence, trace: Trace) -> None:
     """Sequential dynamics of the pattern engine (see :func:`sweeps`).
 
     Parameters
@@ -889,16 +748,14 @@ def pattern_sweeps(patterns_t: np.ndarray, offset: int, states: np.ndarray, coun
         ``W_ii - P``: -P, or 0 with self-coupling.
     states : ndarray, (B, N) int8, in/out
     counts : ndarray, (B, P') int16 or int32, in/out
-    order_bits, uniform_bits, betas, mode, steps, converged, readout, trace_energy, trace_overlap
+    schedule, convergence, trace
         As in :func:`sweeps`.
     """
-    _count_sweeps(patterns_t, None, offset, states, counts, order_bits, uniform_bits, betas, mode, steps, converged,
-                  readout, trace_energy, trace_overlap)
+    _count_sweeps(patterns_t, None, offset, states, counts, schedule, convergence, trace)
 
 
-def bit_sweeps(bits_p: np.ndarray, offset: int, states: np.ndarray, counts: np.ndarray, order_bits: np.ndarray,
-               uniform_bits: np.ndarray, betas: np.ndarray, mode: int, steps: np.ndarray, converged: np.ndarray,
-               readout: np.ndarray, trace_energy: np.ndarray, trace_overlap: np.ndarray) -> None:
+def bit_sweeps(bits_p: np.ndarray, offset: int, states: np.ndarray, counts: np.ndarray, schedule: Schedule,
+               convergence: Convergence, trace: Trace) -> None:
     """Sequential dynamics of the bit engine (see :func:`sweeps`).
 
     Parameters
@@ -907,11 +764,10 @@ def bit_sweeps(bits_p: np.ndarray, offset: int, states: np.ndarray, counts: np.n
     offset : int
     states : ndarray, (B, N) int8, in/out
     counts : ndarray, (B, P) int32, in/out
-    order_bits, uniform_bits, betas, mode, steps, converged, readout, trace_energy, trace_overlap
+    schedule, convergence, trace
         As in :func:`sweeps`.
     """
-    _count_sweeps(None, bits_p, offset, states, counts, order_bits, uniform_bits, betas, mode, steps, converged,
-                  readout, trace_energy, trace_overlap)
+    _count_sweeps(None, bits_p, offset, states, counts, schedule, convergence, trace)
 
 
 def hebbian_stability(patterns: np.ndarray, diagonal: int, stable: np.ndarray) -> None:

@@ -17,17 +17,17 @@ from __future__ import annotations
 from types import ModuleType
 
 import numpy as np
-from numba import njit, prange
 
-from amsim.backends import FASTMATH
+from amsim import backends
 from amsim.bits import pack_bits
+from amsim.dynamics import random_words_bytes
 from amsim.families.hopfield.rules import count_dtype
+from amsim.kernels import Convergence, Schedule, Trace
+from amsim.kernels.layout import transposed
 from amsim.resources import format_bytes, physical_memory
 
 #: Engine names in the order of their codes in datasets (``flag_values``).
 ENGINES = ("dense", "patterns", "bits")
-#: Random words drawn per chunk of sequential sweeps, at most (see the model).
-MAX_CHUNK = 64
 
 
 def counts_dtype(n_neurons: int) -> type[np.signedinteger]:
@@ -67,7 +67,7 @@ def run_bytes(engine: str, rule: str, n: int, n_patterns: int, n_states: int, se
     (sequential dynamics: two uint32 words per visit, at most 64 sweeps), readout and traces."""
     aux = n_states * n * (8 if weight_itemsize(rule, n_patterns) == 8 else 4) if engine == "dense" \
         else 4 * n_states * n_patterns
-    randomness = 8 * n_states * MAX_CHUNK * n if sequential else 0
+    randomness = random_words_bytes(n_states, n) if sequential else 0
     return 2 * n_states * n + aux + randomness + 8 * n_states * n + 16 * n_states * trace_sweeps
 
 
@@ -117,45 +117,18 @@ class DenseEngine:
         return fields
 
     def sync(self, states, aux, max_steps, steps, converged, readout, trace_energy, trace_overlap) -> None:
-        self.kernels.sync_retrieve(self.weights, self.bias, states, aux, max_steps, steps, converged, readout,
-                                   trace_energy, trace_overlap)
+        self.kernels.sync_retrieve(self.weights, self.bias, states, aux, max_steps, Convergence(steps, converged),
+                                   Trace(readout, trace_energy, trace_overlap))
 
     def sweeps(self, states, aux, order_bits, uniform_bits, betas, mode, steps, converged, readout, trace_energy,
                trace_overlap) -> None:
-        self.kernels.sweeps(self.weights, self.bias, states, aux, order_bits, uniform_bits, betas, mode, steps,
-                            converged, readout, trace_energy, trace_overlap)
+        self.kernels.sweeps(self.weights, self.bias, states, aux, Schedule(order_bits, uniform_bits, betas, mode),
+                            Convergence(steps, converged), Trace(readout, trace_energy, trace_overlap))
 
     def energy(self, states: np.ndarray) -> np.ndarray:
         out = np.empty(len(states))
         self.kernels.energy(self.weights, self.bias, states, out)
         return out
-
-
-_TILE = 256  # transpose tile: 256 x 256 in and out, both in L2 (measured: 64 is 2x slower at N = 100,000)
-
-
-@njit(parallel=True, cache=True, fastmath=set(FASTMATH))
-def _transpose_into(src, dst):
-    """``dst[j, i] = src[i, j]`` for src (P, N) and dst (N, >= P), by tiles (a strided NumPy copy of the
-    N = 100,000, P = 5,000 patterns takes seconds; tiles keep both sides in cache). Threads split dst's rows."""
-    n_rows, n_cols = src.shape
-    for jt in prange((n_cols + _TILE - 1) // _TILE):
-        j0 = jt * _TILE
-        for i0 in range(0, n_rows, _TILE):
-            # views indexed from 0: Numba then proves the indices non-negative and drops wraparound checks
-            tile_in = src[i0:i0 + _TILE, j0:j0 + _TILE]
-            tile_out = dst[j0:j0 + _TILE, i0:i0 + _TILE]
-            for a in range(tile_in.shape[0]):
-                for b in range(tile_in.shape[1]):
-                    tile_out[b, a] = tile_in[a, b]
-
-
-def transposed(patterns: np.ndarray, width: int | None = None, dtype: type = np.int8) -> np.ndarray:
-    """The patterns (P, N) transposed to (N, width) of ``dtype``, zero in columns P .. width - 1 (default P)."""
-    n_patterns, n = patterns.shape
-    out = np.zeros((n, width or n_patterns), dtype=dtype)
-    _transpose_into(np.ascontiguousarray(patterns), out)
-    return out
 
 
 class PatternEngine:
@@ -168,26 +141,29 @@ class PatternEngine:
     def __init__(self, kernels: ModuleType, patterns: np.ndarray, diagonal: int) -> None:
         n_patterns, self.n = patterns.shape
         self.kernels, self.offset = kernels, diagonal - n_patterns
+        self.shared = backends.kernels_like("amsim.kernels", kernels)
         self.bits_n = pack_bits(patterns)
         self.counts_type = counts_dtype(self.n)
         self.patterns_t = transposed(patterns, -(-n_patterns // 32) * 32)
 
     def start(self, states: np.ndarray) -> np.ndarray:
-        """Overlap counts ``Xi s`` (B, P') of the states, by XOR + popcount (zero in the padding)."""
+        """Overlap counts ``Xi s`` (B, P') of the states, by XOR + popcount (zero in the padding), from the shared
+        kernels (:mod:`amsim.kernels`) of the family kernels' backend."""
         counts = np.zeros((len(states), self.patterns_t.shape[1]), dtype=self.counts_type)
         exact = np.empty((len(states), len(self.bits_n)), dtype=self.counts_type)
-        self.kernels.overlap_counts(self.bits_n, states, exact)
+        self.shared.overlap_counts(self.bits_n, states, exact)
         counts[:, :exact.shape[1]] = exact
         return counts
 
     def sync(self, states, aux, max_steps, steps, converged, readout, trace_energy, trace_overlap) -> None:
-        self.kernels.pattern_sync(self.patterns_t, self.offset, states, aux, max_steps, steps, converged, readout,
-                                  trace_energy, trace_overlap)
+        self.kernels.pattern_sync(self.patterns_t, self.offset, states, aux, max_steps, Convergence(steps, converged),
+                                  Trace(readout, trace_energy, trace_overlap))
 
     def sweeps(self, states, aux, order_bits, uniform_bits, betas, mode, steps, converged, readout, trace_energy,
                trace_overlap) -> None:
-        self.kernels.pattern_sweeps(self.patterns_t, self.offset, states, aux, order_bits, uniform_bits, betas,
-                                    mode, steps, converged, readout, trace_energy, trace_overlap)
+        self.kernels.pattern_sweeps(self.patterns_t, self.offset, states, aux,
+                                    Schedule(order_bits, uniform_bits, betas, mode), Convergence(steps, converged),
+                                    Trace(readout, trace_energy, trace_overlap))
 
     def energy(self, states: np.ndarray) -> np.ndarray:
         """``-(sum_mu m_mu^2 + o N) / (2 N^2)``, from exact int64 sums (o = W_ii - P)."""
@@ -203,19 +179,20 @@ class BitEngine(PatternEngine):
     def __init__(self, kernels: ModuleType, patterns: np.ndarray, diagonal: int) -> None:
         n_patterns, self.n = patterns.shape
         self.kernels, self.offset = kernels, diagonal - n_patterns
+        self.shared = backends.kernels_like("amsim.kernels", kernels)
         self.bits_n = pack_bits(patterns)
         self.bits_p = pack_bits(transposed(patterns))
 
     def start(self, states: np.ndarray) -> np.ndarray:
         counts = np.empty((len(states), len(self.bits_n)), dtype=np.int32)
-        self.kernels.overlap_counts(self.bits_n, states, counts)
+        self.shared.overlap_counts(self.bits_n, states, counts)
         return counts
 
     def sync(self, states, aux, max_steps, steps, converged, readout, trace_energy, trace_overlap) -> None:
-        self.kernels.bit_sync(self.bits_n, self.bits_p, self.offset, states, aux, max_steps, steps, converged,
-                              readout, trace_energy, trace_overlap)
+        self.kernels.bit_sync(self.bits_n, self.bits_p, self.offset, states, aux, max_steps,
+                              Convergence(steps, converged), Trace(readout, trace_energy, trace_overlap))
 
     def sweeps(self, states, aux, order_bits, uniform_bits, betas, mode, steps, converged, readout, trace_energy,
                trace_overlap) -> None:
-        self.kernels.bit_sweeps(self.bits_p, self.offset, states, aux, order_bits, uniform_bits, betas, mode,
-                                steps, converged, readout, trace_energy, trace_overlap)
+        self.kernels.bit_sweeps(self.bits_p, self.offset, states, aux, Schedule(order_bits, uniform_bits, betas, mode),
+                                Convergence(steps, converged), Trace(readout, trace_energy, trace_overlap))

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from amsim import backends
 from amsim.dynamics import MODES, run_sequential, temperatures
 from amsim.exceptions import ValidationError
 from amsim.families.hopfield import engines, rules
@@ -334,7 +335,7 @@ class HopfieldNetwork(Model):
         """
         states = np.ascontiguousarray(states, dtype=np.int8)
         out = np.empty((len(states), len(self.patterns_)), dtype=np.float64)
-        self.kernels_.overlaps(self.patterns_, states, out)
+        backends.kernels("amsim.kernels", self.backend_).overlaps(self.patterns_, states, out)
         if self.params.rule != "covariance":
             return out
         n, a = states.shape[1], self.params.activity

@@ -11,6 +11,8 @@ Three engines hold the couplings in different forms and give the same integer fi
 * bits: the patterns packed 64 to a uint64 word along the neurons (for ``m`` by XOR and popcount) and along
   the patterns (for ``h = Xi^T m``).
 
+Overlaps and overlap counts of states with the patterns are shared kernels (:mod:`amsim.kernels`).
+
 Symbols
 -------
 N  number of neurons
@@ -31,12 +33,18 @@ Dynamics (``mode``): 0 zero temperature, ``s_i <- sign(h_i)`` and ``s_i`` kept w
 2 Metropolis, ``s_i <- -s_i`` when ``u < exp(-2 beta s_i h_i / N)`` (the energy change of the flip when W is
 symmetric with zero diagonal). The uniform ``u = r * 2**-32`` comes from a host-drawn uint32 ``r``.
 
-Visiting orders: for sweep t of state b the order is the inside-out Fisher-Yates shuffle of ``0 .. N-1`` driven by
-``order_bits[b, t]`` (see :func:`_shuffle`), or ``0 .. N-1`` itself when ``order_bits`` has no sweeps (fixed order).
+The dynamics kernels take their arguments in the groups of :mod:`amsim.kernels`: ``schedule``
+(:class:`~amsim.kernels.Schedule`: random words of the visiting orders and acceptance tests, ``betas``, ``mode``),
+``convergence`` (:class:`~amsim.kernels.Convergence`: ``steps``, ``converged``) and ``trace``
+(:class:`~amsim.kernels.Trace`: ``readout``, ``energy``, ``overlap``).
 
-Traces (optional, ``trace_*.shape[1] == S``, else ``(B, 0)``): after sweep or step t, ``trace_energy[b, t]`` is the
-energy per neuron ``-(s W s / 2 + b . s) / N^2`` and ``trace_overlap[b, t] = sum_i readout[b, i] s_i``; a state
-that has stopped keeps its last values.
+Visiting orders: for sweep t of state b the order is the inside-out Fisher-Yates shuffle of ``0 .. N-1`` driven by
+``schedule.order_bits[b, t]`` (see :func:`_shuffle`), or ``0 .. N-1`` itself when ``order_bits`` has no sweeps
+(fixed order).
+
+Traces (optional, ``trace.energy.shape[1] == S``, else ``(B, 0)``): after sweep or step t, ``trace.energy[b, t]``
+is the energy per neuron ``-(s W s / 2 + b . s) / N^2`` and ``trace.overlap[b, t] = sum_i readout[b, i] s_i``; a
+state that has stopped keeps its last values.
 """
 
 from __future__ import annotations
@@ -45,14 +53,8 @@ import math
 
 import numpy as np
 
-
-def _exact_product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Matrix product ``a @ b`` computed by float64 BLAS; exact for our operands.
-
-    Exact: the factors hold integers, or ±1 times float64 weights on a common dyadic grid, and every partial sum
-    stays below 2**53 grid units in magnitude (at most N * P for Hebbian fields), so float64 rounds nothing.
-    """
-    return a.astype(np.float64, copy=False) @ b.astype(np.float64, copy=False)
+from amsim.kernels import Convergence, Schedule, Trace
+from amsim.kernels.reference import _exact_product, _unpack
 
 
 def _decide(h: np.ndarray, s: np.ndarray) -> np.ndarray:
@@ -144,18 +146,17 @@ def local_fields(weights: np.ndarray, bias: np.ndarray, states: np.ndarray, fiel
     fields[...] = _exact_product(states, weights) + bias
 
 
-def _trace(trace_energy, trace_overlap, b, t, s, h, bias, readout):
+def _trace(trace, b, t, s, h, bias):
     """Record the energy per neuron and the readout overlap of state ``s`` with fields ``h`` at sweep t onwards."""
-    if trace_energy.shape[1]:
+    if trace.energy.shape[1]:
         n = len(s)
         quad = float(np.dot(s.astype(np.float64), h.astype(np.float64)) + np.dot(s.astype(np.float64), bias))
-        trace_energy[b, t:] = -quad / (2.0 * n * n)
-        trace_overlap[b, t:] = np.dot(readout[b], s.astype(np.float64))
+        trace.energy[b, t:] = -quad / (2.0 * n * n)
+        trace.overlap[b, t:] = np.dot(trace.readout[b], s.astype(np.float64))
 
 
 def sync_retrieve(weights: np.ndarray, bias: np.ndarray, states: np.ndarray, fields: np.ndarray, max_steps: int,
-                  steps: np.ndarray, converged: np.ndarray, readout: np.ndarray, trace_energy: np.ndarray,
-                  trace_overlap: np.ndarray) -> None:
+                  convergence: Convergence, trace: Trace) -> None:
     """Synchronous zero-temperature dynamics: all neurons update at once from the same fields.
 
     Each state repeats, at most ``max_steps`` times: ``s' = decide(h(s), s)``; if ``s' == s`` it has converged
@@ -174,20 +175,19 @@ def sync_retrieve(weights: np.ndarray, bias: np.ndarray, states: np.ndarray, fie
         ``W s + b`` of the initial states; overwritten with those of the final states.
     max_steps : int
         Largest number of synchronous updates per state.
-    steps : ndarray, (B,) int32, out
-        Number of updates that changed the state.
-    converged : ndarray, (B,) bool, out
-        The state reached a fixed point within ``max_steps``.
-    readout : ndarray, (B, N) float64
-        Weights of the traced overlap ``sum_i readout[b, i] s_i``.
-    trace_energy, trace_overlap : ndarray, (B, max_steps) or (B, 0) float64, out
-        Energy per neuron and readout overlap after each step (see the module docstring).
+    convergence : Convergence, out
+        ``steps`` (B,) int32: updates that changed the state; ``converged`` (B,) bool: the state reached a fixed
+        point within ``max_steps``.
+    trace : Trace
+        ``readout`` (B, N) float64; ``energy`` and ``overlap`` (B, max_steps) or (B, 0) float64, out: energy per
+        neuron and readout overlap after each step (see the module docstring).
     """
+    steps, converged = convergence
     steps[:] = 0
     converged[:] = False
     for b in range(len(states)):
         s, h = states[b].copy(), fields[b].copy()
-        _trace(trace_energy, trace_overlap, b, 0, s, h, bias, readout)
+        _trace(trace, b, 0, s, h, bias)
         for t in range(max_steps):
             new = _decide(h, s)
             if (new == s).all():
@@ -196,20 +196,19 @@ def sync_retrieve(weights: np.ndarray, bias: np.ndarray, states: np.ndarray, fie
             s = new
             h = _exact_product(s, weights) + bias
             steps[b] += 1
-            _trace(trace_energy, trace_overlap, b, t, s, h, bias, readout)
+            _trace(trace, b, t, s, h, bias)
         states[b], fields[b] = s, h
 
 
-def sweeps(weights: np.ndarray, bias: np.ndarray, states: np.ndarray, fields: np.ndarray, order_bits: np.ndarray,
-           uniform_bits: np.ndarray, betas: np.ndarray, mode: int, steps: np.ndarray, converged: np.ndarray,
-           readout: np.ndarray, trace_energy: np.ndarray, trace_overlap: np.ndarray) -> None:
+def sweeps(weights: np.ndarray, bias: np.ndarray, states: np.ndarray, fields: np.ndarray, schedule: Schedule,
+           convergence: Convergence, trace: Trace) -> None:
     """Sequential dynamics: neurons update one at a time, each seeing the spins already updated.
 
-    Sweep t of state b visits the neurons in the order drawn by ``order_bits[b, t]``; the visit at position k
-    uses the random word ``uniform_bits[b, t, k]`` and the inverse temperature ``betas[t]`` (see the module
-    docstring for the three modes). A flip of spin i adds ``2 s_i W[i]`` to the fields. At zero temperature a
-    sweep without a flip is a fixed point: ``converged`` is set and the state stops; the stochastic modes run
-    all S sweeps.
+    Sweep t of state b visits the neurons in the order drawn by ``schedule.order_bits[b, t]``; the visit at
+    position k uses the random word ``schedule.uniform_bits[b, t, k]`` and the inverse temperature
+    ``schedule.betas[t]`` (see the module docstring for the three modes). A flip of spin i adds ``2 s_i W[i]`` to
+    the fields. At zero temperature a sweep without a flip is a fixed point: ``converged`` is set and the state
+    stops; the stochastic modes run all S sweeps.
 
     Parameters
     ----------
@@ -221,28 +220,23 @@ def sweeps(weights: np.ndarray, bias: np.ndarray, states: np.ndarray, fields: np
         Initial ±1 states; overwritten with the final states.
     fields : ndarray, (B, N) int32 or float64, in/out
         ``W s + b`` of the initial states; kept consistent with the states.
-    order_bits : ndarray, (B, S, N) or (B, 0, N) uint32
-        Random words of the visiting orders; no sweeps: the fixed order 0 .. N-1.
-    uniform_bits : ndarray, (B, S, N) uint32 (or (B, 0, N) when ``mode == 0``)
-        Random words of the acceptance tests.
-    betas : ndarray, (S,) float64
-        Inverse temperature of each sweep (unused when ``mode == 0``); S is the number of sweeps.
-    mode : int
-        0 zero temperature, 1 Glauber, 2 Metropolis.
-    steps : ndarray, (B,) int32, out
-        Zero temperature: sweeps that flipped at least one spin; otherwise S.
-    converged : ndarray, (B,) bool, out
-        Zero temperature: some sweep flipped no spin; otherwise False.
-    readout, trace_energy, trace_overlap
+    schedule : Schedule
+        ``order_bits``, ``uniform_bits`` (B, S, N) uint32, ``betas`` (S,) float64 and ``mode`` of the S sweeps.
+    convergence : Convergence, out
+        ``steps``: at zero temperature the sweeps that flipped at least one spin, otherwise S; ``converged``: at
+        zero temperature some sweep flipped no spin, otherwise False.
+    trace : Trace
         As in :func:`sync_retrieve`, with one trace entry per sweep.
     """
+    order_bits, uniform_bits, betas, mode = schedule
+    steps, converged = convergence
     n = states.shape[1]
     nf = float(n)
     steps[:] = 0
     converged[:] = False
     for b in range(len(states)):
         s, h = states[b], fields[b]  # views: updated in place
-        _trace(trace_energy, trace_overlap, b, 0, s, h, bias, readout)
+        _trace(trace, b, 0, s, h, bias)
         for t in range(len(betas)):
             order = _visit_order(order_bits, b, t, n)
             flips = 0
@@ -257,7 +251,7 @@ def sweeps(weights: np.ndarray, bias: np.ndarray, states: np.ndarray, fields: np
                 converged[b] = True
                 break
             steps[b] += 1
-            _trace(trace_energy, trace_overlap, b, t, s, h, bias, readout)
+            _trace(trace, b, t, s, h, bias)
 
 
 def energy(weights: np.ndarray, bias: np.ndarray, states: np.ndarray, out: np.ndarray) -> None:
@@ -279,44 +273,9 @@ def energy(weights: np.ndarray, bias: np.ndarray, states: np.ndarray, out: np.nd
     out[...] = -quad / (2.0 * n * n)
 
 
-def overlaps(patterns: np.ndarray, states: np.ndarray, out: np.ndarray) -> None:
-    """Overlaps ``m_b^mu = (1/N) sum_i s_bi xi_i^mu`` of each state with each stored pattern.
-
-    Parameters
-    ----------
-    patterns : ndarray, (P, N) int8
-        Stored ±1 patterns.
-    states : ndarray, (B, N) int8
-        ±1 states.
-    out : ndarray, (B, P) float64, out
-        Overlaps in [-1, 1]; the integer dot products are exact before the division by N.
-    """
-    out[...] = _exact_product(states, patterns.T) / states.shape[1]
-
-
-def _unpack(words: np.ndarray, length: int) -> np.ndarray:
-    """±1 int8 rows of length ``length`` from rows of packed uint64 words (least significant bit first)."""
-    bits = np.unpackbits(words.view(np.uint8), axis=-1, bitorder="little")[..., :length]
-    return (2 * bits.astype(np.int8) - 1).astype(np.int8)
-
-
 # --------------------------------------------------------------------------------------------------------------
 # Pattern engine
 # --------------------------------------------------------------------------------------------------------------
-
-
-def overlap_counts(bits_n: np.ndarray, states: np.ndarray, counts: np.ndarray) -> None:
-    """Overlap counts ``m_mu = sum_i xi_i^mu s_i = N - 2 popcount(xi^mu XOR s)`` of each state.
-
-    Parameters
-    ----------
-    bits_n : ndarray, (P, K) uint64
-        Patterns packed along the neurons (``amsim.bits.pack_bits(patterns)``).
-    states : ndarray, (B, N) int8
-    counts : ndarray, (B, P) int16 or int32, out
-        int16 needs N <= 32767.
-    """
-    counts[...] = _exact_product(states, _unpack(bits_n, states.shape[1]).T)
 
 
 def _pattern_energy(m: np.ndarray, offset: int, n: int) -> float:
@@ -325,15 +284,15 @@ def _pattern_energy(m: np.ndarray, offset: int, n: int) -> float:
     return -quad / (2.0 * n * n)
 
 
-def _pattern_trace(trace_energy, trace_overlap, b, t, s, m, offset, readout):
-    if trace_energy.shape[1]:
-        trace_energy[b, t:] = _pattern_energy(m, offset, len(s))
-        trace_overlap[b, t:] = np.dot(readout[b], s.astype(np.float64))
+def _pattern_trace(trace, b, t, s, m, offset):
+    """Record the energy per neuron and the readout overlap of state ``s`` with counts ``m`` at sweep t onwards."""
+    if trace.energy.shape[1]:
+        trace.energy[b, t:] = _pattern_energy(m, offset, len(s))
+        trace.overlap[b, t:] = np.dot(trace.readout[b], s.astype(np.float64))
 
 
 def pattern_sync(patterns_t: np.ndarray, offset: int, states: np.ndarray, counts: np.ndarray, max_steps: int,
-                 steps: np.ndarray, converged: np.ndarray, readout: np.ndarray, trace_energy: np.ndarray,
-                 trace_overlap: np.ndarray) -> None:
+                 convergence: Convergence, trace: Trace) -> None:
     """Synchronous zero-temperature dynamics of the pattern engine (see :func:`sync_retrieve`).
 
     Parameters
@@ -345,14 +304,15 @@ def pattern_sync(patterns_t: np.ndarray, offset: int, states: np.ndarray, counts
     states : ndarray, (B, N) int8, in/out
     counts : ndarray, (B, P') int16 or int32, in/out
         ``Xi s`` of the initial states (zero in padding columns); overwritten with those of the final states.
-    max_steps, steps, converged, readout, trace_energy, trace_overlap
+    max_steps, convergence, trace
         As in :func:`sync_retrieve`.
     """
+    steps, converged = convergence
     steps[:] = 0
     converged[:] = False
     for b in range(len(states)):
         s, m = states[b].copy(), counts[b].astype(np.int64)
-        _pattern_trace(trace_energy, trace_overlap, b, 0, s, m, offset, readout)
+        _pattern_trace(trace, b, 0, s, m, offset)
         for t in range(max_steps):
             h = _exact_product(m, patterns_t.T) + offset * s.astype(np.int64)
             new = _decide(h, s)
@@ -362,14 +322,12 @@ def pattern_sync(patterns_t: np.ndarray, offset: int, states: np.ndarray, counts
             s = new
             m = _exact_product(s, patterns_t).astype(np.int64)
             steps[b] += 1
-            _pattern_trace(trace_energy, trace_overlap, b, t, s, m, offset, readout)
+            _pattern_trace(trace, b, t, s, m, offset)
         states[b], counts[b] = s, m
 
 
-def pattern_sweeps(patterns_t: np.ndarray, offset: int, states: np.ndarray, counts: np.ndarray,
-                   order_bits: np.ndarray, uniform_bits: np.ndarray, betas: np.ndarray, mode: int, steps: np.ndarray,
-                   converged: np.ndarray, readout: np.ndarray, trace_energy: np.ndarray,
-                   trace_overlap: np.ndarray) -> None:
+def pattern_sweeps(patterns_t: np.ndarray, offset: int, states: np.ndarray, counts: np.ndarray, schedule: Schedule,
+                   convergence: Convergence, trace: Trace) -> None:
     """Sequential dynamics of the pattern engine (see :func:`sweeps`): a visit computes ``h_i = xi_i . m + o s_i``
     from the overlap counts, and a flip of spin i adds ``2 s_i xi_i`` to them (P operations each).
 
@@ -382,16 +340,18 @@ def pattern_sweeps(patterns_t: np.ndarray, offset: int, states: np.ndarray, coun
     states : ndarray, (B, N) int8, in/out
     counts : ndarray, (B, P') int16 or int32, in/out
         ``Xi s`` of the initial states; kept consistent with the states.
-    order_bits, uniform_bits, betas, mode, steps, converged, readout, trace_energy, trace_overlap
+    schedule, convergence, trace
         As in :func:`sweeps`.
     """
+    order_bits, uniform_bits, betas, mode = schedule
+    steps, converged = convergence
     n = patterns_t.shape[0]
     nf = float(n)
     steps[:] = 0
     converged[:] = False
     for b in range(len(states)):
         s, m = states[b], counts[b].astype(np.int64)
-        _pattern_trace(trace_energy, trace_overlap, b, 0, s, m, offset, readout)
+        _pattern_trace(trace, b, 0, s, m, offset)
         for t in range(len(betas)):
             order = _visit_order(order_bits, b, t, n)
             flips = 0
@@ -407,7 +367,7 @@ def pattern_sweeps(patterns_t: np.ndarray, offset: int, states: np.ndarray, coun
                 converged[b] = True
                 break
             steps[b] += 1
-            _pattern_trace(trace_energy, trace_overlap, b, t, s, m, offset, readout)
+            _pattern_trace(trace, b, t, s, m, offset)
         counts[b] = m
 
 
@@ -437,8 +397,7 @@ def hebbian_stability(patterns: np.ndarray, diagonal: int, stable: np.ndarray) -
 
 
 def bit_sync(bits_n: np.ndarray, bits_p: np.ndarray, offset: int, states: np.ndarray, counts: np.ndarray,
-             max_steps: int, steps: np.ndarray, converged: np.ndarray, readout: np.ndarray, trace_energy: np.ndarray,
-             trace_overlap: np.ndarray) -> None:
+             max_steps: int, convergence: Convergence, trace: Trace) -> None:
     """Synchronous dynamics of the bit engine: :func:`pattern_sync` on the unpacked patterns.
 
     Parameters
@@ -449,17 +408,14 @@ def bit_sync(bits_n: np.ndarray, bits_p: np.ndarray, offset: int, states: np.nda
         ``W_ii - P``: -P, or 0 with self-coupling.
     states : ndarray, (B, N) int8, in/out
     counts : ndarray, (B, P) int32, in/out
-    max_steps, steps, converged, readout, trace_energy, trace_overlap
+    max_steps, convergence, trace
         As in :func:`sync_retrieve`.
     """
-    patterns_t = _unpack(bits_p, counts.shape[1])
-    pattern_sync(patterns_t, offset, states, counts, max_steps, steps, converged, readout, trace_energy,
-                 trace_overlap)
+    pattern_sync(_unpack(bits_p, counts.shape[1]), offset, states, counts, max_steps, convergence, trace)
 
 
-def bit_sweeps(bits_p: np.ndarray, offset: int, states: np.ndarray, counts: np.ndarray, order_bits: np.ndarray,
-               uniform_bits: np.ndarray, betas: np.ndarray, mode: int, steps: np.ndarray, converged: np.ndarray,
-               readout: np.ndarray, trace_energy: np.ndarray, trace_overlap: np.ndarray) -> None:
+def bit_sweeps(bits_p: np.ndarray, offset: int, states: np.ndarray, counts: np.ndarray, schedule: Schedule,
+               convergence: Convergence, trace: Trace) -> None:
     """Sequential dynamics of the bit engine: :func:`pattern_sweeps` on the unpacked patterns.
 
     Parameters
@@ -469,9 +425,7 @@ def bit_sweeps(bits_p: np.ndarray, offset: int, states: np.ndarray, counts: np.n
         ``W_ii - P``: -P, or 0 with self-coupling.
     states : ndarray, (B, N) int8, in/out
     counts : ndarray, (B, P) int32, in/out
-    order_bits, uniform_bits, betas, mode, steps, converged, readout, trace_energy, trace_overlap
+    schedule, convergence, trace
         As in :func:`sweeps`.
     """
-    patterns_t = _unpack(bits_p, counts.shape[1])
-    pattern_sweeps(patterns_t, offset, states, counts, order_bits, uniform_bits, betas, mode, steps, converged,
-                   readout, trace_energy, trace_overlap)
+    pattern_sweeps(_unpack(bits_p, counts.shape[1]), offset, states, counts, schedule, convergence, trace)
