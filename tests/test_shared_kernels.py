@@ -12,6 +12,7 @@ import itertools
 import numpy as np
 import pytest
 from conftest import run_under_cudasim
+from scipy.stats import chisquare
 
 from amsim import backends
 from amsim.bits import pack_bits
@@ -81,6 +82,26 @@ def test_packed_distances_of_spins_are_half_the_overlap_gap(mod):
     out = np.empty((6, 4), np.int32)
     mod.packed_distances(pack_bits(x), pack_bits(y), out)
     np.testing.assert_array_equal(out, (150 - x.astype(np.int64) @ y.T.astype(np.int64)) // 2)
+
+
+@pytest.mark.parametrize("mod", TWINS, ids=IDS)
+def test_shuffle_matches_naive_and_is_uniform(mod):
+    """The visiting orders of sequential dynamics (every family draws them from the same words)."""
+    rng = np.random.default_rng(3)
+    for n in (1, 2, 5, 17, 64):
+        for _ in range(5):
+            bits = rng.integers(0, 2**32, size=n, dtype=np.uint32)
+            order = np.full(n, -1, np.int32)
+            mod._shuffle(order, bits)
+            assert order.tolist() == naive.shuffle_naive(bits)
+            assert sorted(order.tolist()) == list(range(n))
+    # all 24 orders of 4 neurons equally likely: 12000 draws, chi-square p-value far from 0 (fixed seed)
+    seen = {perm: 0 for perm in itertools.permutations(range(4))}
+    order = np.empty(4, np.int32)
+    for bits in rng.integers(0, 2**32, size=(12000, 4), dtype=np.uint32):
+        mod._shuffle(order, bits)
+        seen[tuple(order.tolist())] += 1
+    assert chisquare(list(seen.values())).pvalue > 1e-3
 
 
 def test_cpu_matches_reference_at_moderate_sizes():

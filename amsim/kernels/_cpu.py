@@ -1,8 +1,9 @@
 """Numba CPU twins of the shared kernels (:mod:`amsim.kernels.reference`), and the Numba helpers families reuse.
 
 Same names, arguments and (exact) results as the reference. Outputs are preallocated by the caller and nothing is
-validated. Threads split only independent rows of the outputs. The helpers :func:`_divide`, :func:`_pack` and
-:func:`_popcount_counts` are imported by families' kernels (Numba compiles them into each caller).
+validated. Threads split only independent rows of the outputs. The helpers :func:`_divide`, :func:`_shuffle`,
+:func:`_visit_order`, :func:`_pack` and :func:`_popcount_counts` are imported by families' kernels (Numba compiles
+them into each caller).
 
 Symbols
 -------
@@ -29,6 +30,29 @@ def _divide(a, b):
     """``a / b`` correctly rounded, as NumPy divides: compiled without fast-math, so ``arcp`` cannot turn it
     into a multiplication by a hoisted reciprocal (which differs in the last bit for some N)."""
     return a / b
+
+
+@njit(cache=True, fastmath=_FM)
+def _shuffle(order, bits):
+    """Inside-out Fisher-Yates: write into ``order`` (N,) int32 a permutation of ``0 .. N-1`` drawn by ``bits``.
+
+    Position k (from 1) swaps with ``j = (bits[k] * (k + 1)) >> 32`` (see the reference); ``bits[0]`` is unused.
+    """
+    order[0] = 0
+    for k in range(1, order.shape[0]):
+        j = (np.uint64(bits[k]) * np.uint64(k + 1)) >> np.uint64(32)
+        order[k] = order[j]
+        order[j] = k
+
+
+@njit(cache=True, fastmath=_FM)
+def _visit_order(order, order_bits, b, t):
+    """Fill ``order`` with the visiting order of sweep t of state b (fixed 0 .. N-1 when no bits are given)."""
+    if order_bits.shape[1] == 0:
+        for k in range(order.shape[0]):
+            order[k] = k
+    else:
+        _shuffle(order, order_bits[b, t])
 
 
 @njit(cache=True, fastmath=_FM)

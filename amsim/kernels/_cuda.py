@@ -5,7 +5,8 @@ GPU, launch the private ``@cuda.jit`` kernels below and copy the results back in
 validated. The number of threads per block is read from ``amsim.backends.CUDA_THREADS_PER_BLOCK`` at call time
 (at most 1024, the size of the shared reduction buffers). Every kernel is listed with the signatures it is
 launched with in :data:`PTX_KERNELS`. Families' CUDA modules import the private helpers (:func:`_tpb`,
-:func:`_grid_rows`, :func:`_dev`, :func:`_ones`, :func:`_device_counts`, :data:`_REDUCE`, :func:`_a`) from here.
+:func:`_grid_rows`, :func:`_dev`, :func:`_ones`, :func:`_device_counts`, :data:`_REDUCE`, :func:`_a`, and the
+device functions :func:`_shuffle` and :func:`_visit_order`) from here.
 
 Symbols
 -------
@@ -31,6 +32,32 @@ _REDUCE = 1024  # shared reduction buffers: one slot per thread of the largest b
 def _tpb() -> int:
     """Threads per block, read at call time so tests can patch ``amsim.backends``."""
     return int(backends.CUDA_THREADS_PER_BLOCK)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Device helpers of sequential dynamics, inlined into the families' kernels (each compiles to PTX on its own)
+# --------------------------------------------------------------------------------------------------------------
+
+
+@cuda.jit(device=True, inline="always")
+def _shuffle(order, bits):
+    """Inside-out Fisher-Yates into ``order`` from uint32 ``bits`` (see the reference); one thread runs it."""
+    order[0] = 0
+    for k in range(1, order.shape[0]):
+        j = (uint64(bits[k]) * uint64(k + 1)) >> uint64(32)
+        order[k] = order[j]
+        order[j] = k
+
+
+@cuda.jit(device=True, inline="always")
+def _visit_order(order, order_bits, b, t, shuffled):
+    """The visiting order of sweep t of state b into ``order``: drawn by ``order_bits[b, t]``, or ``0 .. N-1``
+    when not ``shuffled``; one thread runs it."""
+    if shuffled:
+        _shuffle(order, order_bits[b, t])
+    else:
+        for k in range(order.shape[0]):
+            order[k] = k
 
 
 # --------------------------------------------------------------------------------------------------------------

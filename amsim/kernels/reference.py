@@ -1,7 +1,9 @@
 """Readable NumPy twins of the shared kernels: the reference :mod:`amsim.kernels._cpu` and ``_cuda`` must match.
 
 Every function writes into caller-allocated outputs and validates nothing. Integer results are exact: the float64
-matrix products below multiply integers whose partial sums stay far below 2**53.
+matrix products below multiply integers whose partial sums stay far below 2**53. The helpers of sequential dynamics
+(:func:`_shuffle` and :func:`_visit_order`, the orders the host-drawn words give; :func:`_exp`) are imported by the
+families' reference kernels, as their compiled twins are from :mod:`amsim.kernels._cpu` and ``_cuda``.
 
 Symbols
 -------
@@ -13,6 +15,8 @@ A  rows of the first operand of :func:`packed_distances` (B rows of the second)
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -31,6 +35,40 @@ def _exact_product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def _unpack(words: np.ndarray, length: int) -> np.ndarray:
     """±1 int8 rows of length ``length`` from rows of packed uint64 words (a set bit is +1)."""
     return (2 * unpack_bits(words, length).astype(np.int8) - 1).astype(np.int8)
+
+
+def _exp(x: float) -> float:
+    """``math.exp`` that returns ``inf`` on overflow, as IEEE ``exp`` (and the compiled twins) do."""
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return math.inf
+
+
+def _shuffle(order: np.ndarray, bits: np.ndarray) -> None:
+    """Inside-out Fisher-Yates: write into ``order`` (N,) int32 a permutation of ``0 .. N-1`` drawn by ``bits``.
+
+    Position k (from 1) swaps with ``j = (bits[k] * (k + 1)) >> 32``, a uniform index in ``0 .. k`` up to a
+    relative bias below ``(k + 1) / 2**32`` (no rejection, so every backend consumes the same words);
+    ``bits[0]`` is unused.
+
+    References
+    ----------
+    D. E. Knuth, The Art of Computer Programming vol. 2, section 3.4.2 (Algorithm P and its inside-out form).
+    """
+    order[0] = 0
+    for k in range(1, len(order)):
+        j = (int(bits[k]) * (k + 1)) >> 32
+        order[k] = order[j]
+        order[j] = k
+
+
+def _visit_order(order_bits: np.ndarray, b: int, t: int, n: int) -> np.ndarray:
+    """The neurons in the order sweep t of state b visits them."""
+    order = np.arange(n, dtype=np.int32)
+    if order_bits.shape[1]:
+        _shuffle(order, order_bits[b, t])
+    return order
 
 
 def overlaps(patterns: np.ndarray, states: np.ndarray, out: np.ndarray) -> None:

@@ -40,33 +40,13 @@ from numba.extending import overload
 from amsim.backends import FASTMATH
 from amsim.families.dense.energies import LANES, TWO_SINH_1
 from amsim.kernels import Convergence, Schedule
-from amsim.kernels._cpu import _popcount_counts
+from amsim.kernels._cpu import _popcount_counts, _visit_order
 
 _FM = set(FASTMATH)
 #: Extra margin of the exponential candidate list, in count units: 2 R allows R flips towards no pattern.
 _REACH = 32
 #: Bytes of one block of scores of the chunked attention (queries x keys).
 _SCORE_BYTES = 16 << 20
-
-
-@njit(cache=True, fastmath=_FM)
-def _shuffle(order, bits):
-    """Inside-out Fisher-Yates into ``order`` (N,) int32 from the words ``bits`` (see the reference)."""
-    order[0] = 0
-    for k in range(1, order.shape[0]):
-        j = (np.uint64(bits[k]) * np.uint64(k + 1)) >> np.uint64(32)
-        order[k] = order[j]
-        order[j] = k
-
-
-@njit(cache=True, fastmath=_FM)
-def _visit_order(order, order_bits, b, t):
-    """The visiting order of sweep t of state b (0 .. N-1 when no order bits are given)."""
-    if order_bits.shape[1] == 0:
-        for k in range(order.shape[0]):
-            order[k] = k
-    else:
-        _shuffle(order, order_bits[b, t])
 
 
 @njit(cache=True, fastmath=False)

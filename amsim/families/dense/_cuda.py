@@ -39,7 +39,7 @@ from numba import cuda, float64, int32, int64, types, uint64
 
 from amsim.families.dense.energies import LANES, TWO_SINH_1
 from amsim.kernels import Convergence, Schedule
-from amsim.kernels._cuda import _REDUCE, _a, _dev, _tpb
+from amsim.kernels._cuda import _REDUCE, _a, _dev, _tpb, _visit_order
 
 #: Largest number of even gaps of the exponential histogram (K_gap / 2 + 1 <= 64 holds for P < 2**80).
 _MAX_GAPS = 64
@@ -48,21 +48,6 @@ _MAX_GAPS = 64
 # --------------------------------------------------------------------------------------------------------------
 # Device functions, inlined into the kernels
 # --------------------------------------------------------------------------------------------------------------
-
-
-@cuda.jit(device=True, inline="always")
-def _visit_order(order, order_bits, b, t, shuffled):
-    """The visiting order of sweep t of state b (inside-out Fisher-Yates from the words, or 0 .. N-1); one thread."""
-    if shuffled:
-        bits = order_bits[b, t]
-        order[0] = 0
-        for k in range(1, order.shape[0]):
-            j = (uint64(bits[k]) * uint64(k + 1)) >> uint64(32)
-            order[k] = order[j]
-            order[j] = k
-    else:
-        for k in range(order.shape[0]):
-            order[k] = k
 
 
 @cuda.jit(device=True, inline="always")

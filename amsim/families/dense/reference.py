@@ -32,38 +32,11 @@ mu = l, l + 32, l + 64, ... in that order, then the lanes are added in order 0 .
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from amsim.families.dense.energies import LANES, TWO_SINH_1
 from amsim.kernels import Convergence, Schedule
-from amsim.kernels.reference import _unpack
-
-
-def _exp(x: float) -> float:
-    """``math.exp`` that returns ``inf`` on overflow, as IEEE ``exp`` (and the compiled twins) do."""
-    try:
-        return math.exp(x)
-    except OverflowError:
-        return math.inf
-
-
-def _shuffle(order: np.ndarray, bits: np.ndarray) -> None:
-    """Inside-out Fisher-Yates: position k (from 1) swaps with ``j = (bits[k] * (k + 1)) >> 32``."""
-    order[0] = 0
-    for k in range(1, len(order)):
-        j = (int(bits[k]) * (k + 1)) >> 32
-        order[k] = order[j]
-        order[j] = k
-
-
-def _visit_order(order_bits: np.ndarray, b: int, t: int, n: int) -> np.ndarray:
-    """The neurons in the order sweep t of state b visits them."""
-    order = np.arange(n, dtype=np.int32)
-    if order_bits.shape[1]:
-        _shuffle(order, order_bits[b, t])
-    return order
+from amsim.kernels.reference import _exp, _unpack, _visit_order
 
 
 def _lane_sum(x: np.ndarray):
@@ -333,7 +306,7 @@ def separation(scores: np.ndarray, kind: int, alpha: float, out: np.ndarray) -> 
         if kind <= 1:
             top = max(z.max(), 0.0) if kind == 1 else z.max()
             e = np.exp(z - top)
-            out[b] = e / (e.sum() + (math.exp(-top) if kind == 1 else 0.0))
+            out[b] = e / (e.sum() + (_exp(-top) if kind == 1 else 0.0))
         elif kind == 2 or alpha == 2.0:
             out[b] = _sparsemax_row(z)
         else:

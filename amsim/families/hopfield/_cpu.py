@@ -57,7 +57,7 @@ from numba.extending import intrinsic, overload
 from amsim.backends import FASTMATH
 from amsim.bits import popcount
 from amsim.kernels import Convergence, Schedule, Trace
-from amsim.kernels._cpu import _divide, _pack, _popcount_counts
+from amsim.kernels._cpu import _divide, _pack, _popcount_counts, _visit_order
 
 _FM = set(FASTMATH)  # Numba accepts a set of flags, not a frozenset
 
@@ -91,29 +91,6 @@ def _stochastic_spin(mode, s, h, beta, r, nf):
     if mode == 1:
         return 1 if u < _p_up(np.float64(h), beta, nf) else -1
     return -s if u < _p_flip(np.float64(s) * np.float64(h), beta, nf) else s
-
-
-@njit(cache=True, fastmath=_FM)
-def _shuffle(order, bits):
-    """Inside-out Fisher-Yates: write into ``order`` (N,) int32 a permutation of ``0 .. N-1`` drawn by ``bits``.
-
-    Position k (from 1) swaps with ``j = (bits[k] * (k + 1)) >> 32`` (see the reference); ``bits[0]`` is unused.
-    """
-    order[0] = 0
-    for k in range(1, order.shape[0]):
-        j = (np.uint64(bits[k]) * np.uint64(k + 1)) >> np.uint64(32)
-        order[k] = order[j]
-        order[j] = k
-
-
-@njit(cache=True, fastmath=_FM)
-def _visit_order(order, order_bits, b, t):
-    """Fill ``order`` with the visiting order of sweep t of state b (fixed 0 .. N-1 when no bits are given)."""
-    if order_bits.shape[1] == 0:
-        for k in range(order.shape[0]):
-            order[k] = k
-    else:
-        _shuffle(order, order_bits[b, t])
 
 
 @njit(cache=True, fastmath=_FM)

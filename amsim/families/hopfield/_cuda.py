@@ -44,33 +44,12 @@ from numba import cuda, float64, int32, int64, types, uint64
 
 from amsim.bits import pack_bits
 from amsim.kernels import Convergence, Schedule, Trace
-from amsim.kernels._cuda import _REDUCE, _a, _dev, _device_counts, _grid_rows, _ones, _tpb
+from amsim.kernels._cuda import _REDUCE, _a, _dev, _device_counts, _grid_rows, _ones, _tpb, _visit_order
 
 # --------------------------------------------------------------------------------------------------------------
 # Device functions: inlined into the kernels (``inline="always"``), so each kernel compiles to PTX on its own,
 # without a driver (a separately compiled device function asks the current GPU for its compute capability).
 # --------------------------------------------------------------------------------------------------------------
-
-
-@cuda.jit(device=True, inline="always")
-def _shuffle(order, bits):
-    """Inside-out Fisher-Yates into ``order`` from uint32 ``bits`` (see the reference); one thread runs it."""
-    order[0] = 0
-    for k in range(1, order.shape[0]):
-        j = (uint64(bits[k]) * uint64(k + 1)) >> uint64(32)
-        order[k] = order[j]
-        order[j] = k
-
-
-@cuda.jit(device=True, inline="always")
-def _visit_order(order, order_bits, b, t, shuffled):
-    """The visiting order of sweep t of state b into ``order``: drawn by ``order_bits[b, t]``, or ``0 .. N-1``
-    when not ``shuffled``; one thread runs it."""
-    if shuffled:
-        _shuffle(order, order_bits[b, t])
-    else:
-        for k in range(order.shape[0]):
-            order[k] = k
 
 
 @cuda.jit(device=True, inline="always")

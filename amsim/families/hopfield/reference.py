@@ -49,25 +49,15 @@ state that has stopped keeps its last values.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from amsim.kernels import Convergence, Schedule, Trace
-from amsim.kernels.reference import _exact_product, _unpack
+from amsim.kernels.reference import _exact_product, _exp, _unpack, _visit_order
 
 
 def _decide(h: np.ndarray, s: np.ndarray) -> np.ndarray:
     """Zero-temperature update: sign of the field ``h``, keeping the current spin ``s`` where ``h == 0``."""
     return np.where(h > 0, 1, np.where(h < 0, -1, s)).astype(np.int8)
-
-
-def _exp(x: float) -> float:
-    """``math.exp`` that returns ``inf`` on overflow, as IEEE ``exp`` (and the compiled twins) do."""
-    try:
-        return math.exp(x)
-    except OverflowError:
-        return math.inf
 
 
 def _uniform(r: int) -> float:
@@ -82,32 +72,6 @@ def _new_spin(mode: int, s: int, h: float, beta: float, r: int, n: float) -> int
     if mode == 1:
         return 1 if _uniform(r) < 1.0 / (1.0 + _exp(-2.0 * beta * float(h) / n)) else -1
     return -s if _uniform(r) < _exp(-2.0 * beta * float(s * h) / n) else s
-
-
-def _shuffle(order: np.ndarray, bits: np.ndarray) -> None:
-    """Inside-out Fisher-Yates: write into ``order`` (N,) int32 a permutation of ``0 .. N-1`` drawn by ``bits``.
-
-    Position k (from 1) swaps with ``j = (bits[k] * (k + 1)) >> 32``, a uniform index in ``0 .. k`` up to a
-    relative bias below ``(k + 1) / 2**32`` (no rejection, so every backend consumes the same words);
-    ``bits[0]`` is unused.
-
-    References
-    ----------
-    D. E. Knuth, The Art of Computer Programming vol. 2, section 3.4.2 (Algorithm P and its inside-out form).
-    """
-    order[0] = 0
-    for k in range(1, len(order)):
-        j = (int(bits[k]) * (k + 1)) >> 32
-        order[k] = order[j]
-        order[j] = k
-
-
-def _visit_order(order_bits: np.ndarray, b: int, t: int, n: int) -> np.ndarray:
-    """The neurons in the order sweep t of state b visits them."""
-    order = np.arange(n, dtype=np.int32)
-    if order_bits.shape[1]:
-        _shuffle(order, order_bits[b, t])
-    return order
 
 
 # --------------------------------------------------------------------------------------------------------------
