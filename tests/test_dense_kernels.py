@@ -43,6 +43,7 @@ class Problem:
         n_patterns = len(self.patterns)
         self.bits = pack_bits(self.patterns)
         if energy == "exponential":
+            self.bits_t = np.ascontiguousarray(self.bits.T)
             self.weights = energies.exponential_weights(n_patterns)
         else:
             self.patterns_t = transposed(self.patterns, -(-n_patterns // 32) * 32)
@@ -60,7 +61,7 @@ class Problem:
         states = cues.copy()
         conv = Convergence(np.full(len(cues), 7, np.int32), np.ones(len(cues), np.bool_))
         if self.energy == "exponential":
-            module.exponential_sweeps(self.bits, self.weights, states, sched, conv)
+            module.exponential_sweeps(self.bits_t, self.weights, states, sched, conv)
         else:
             module.polynomial_sweeps(self.patterns_t, self.bits, self.sums, self.diffs, self.scale, states, sched,
                                      conv)
@@ -70,7 +71,7 @@ class Problem:
         states = cues.copy()
         conv = Convergence(np.full(len(cues), 7, np.int32), np.ones(len(cues), np.bool_))
         if self.energy == "exponential":
-            module.exponential_sync(self.bits, self.weights, states, max_steps, conv)
+            module.exponential_sync(self.bits_t, self.weights, states, max_steps, conv)
         else:
             module.polynomial_sync(self.patterns_t, self.bits, self.sums, self.diffs, states, max_steps, conv)
         return states, conv.steps, conv.converged

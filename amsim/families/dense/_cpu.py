@@ -24,7 +24,8 @@ Speed notes (N = 1000, P = 2000, p = 3, one thread)
   vectorised; the float64 fallback keeps the reference's 32 lanes and takes about 3 us); a flip adds
   ``2 s_i xi_i`` to the counts and refreshes u and ``sum D`` from the tables in one pass, also O(P).
 * The exponential kernels keep only the candidate patterns that can reach a gap <= K_gap: those whose count at the
-  last full count (by XOR + popcount) was within ``K_gap + 2 R`` of the largest; after f flips every other pattern
+  last full count was within ``K_gap + 2 R`` of the largest (full counts by XOR + popcount over the transposed
+  packed patterns, vectorised over the patterns, eight states per pass); after f flips every other pattern
   still has a gap above K_gap while ``M >= theta + 2 f + K_gap``, and the candidates are counted again when that
   fails. Retrieval from a good cue then touches a handful of patterns per visit instead of P.
 """
@@ -33,18 +34,24 @@ from __future__ import annotations
 
 import math
 
+import numba
 import numpy as np
 from numba import njit, prange, types
 from numba.extending import overload
 
 from amsim.backends import FASTMATH
+from amsim.bits import popcount
 from amsim.families.dense.energies import LANES, TWO_SINH_1
 from amsim.kernels import Convergence, Schedule
-from amsim.kernels._cpu import _popcount_counts, _visit_order
+from amsim.kernels._cpu import _pack, _popcount_counts, _visit_order
 
 _FM = set(FASTMATH)
 #: Extra margin of the exponential candidate list, in count units: 2 R allows R flips towards no pattern.
 _REACH = 32
+#: States of the exponential memory counted together in one pass over the packed patterns, and the patterns per
+#: chunk of that pass (8 words of 2048 patterns: 128 KiB, in L2).
+_BLOCK = 8
+_CHUNK = 2048
 #: Bytes of one block of scores of the chunked attention (queries x keys).
 _SCORE_BYTES = 16 << 20
 
@@ -262,11 +269,33 @@ def _gap_value(histogram, weights):
 
 
 @njit(cache=True, fastmath=_FM)
-def _candidates(bits_n, s, packed, counts, cand, cm, cutoff):
-    """Count every pattern, then list those within ``cutoff + 2 R`` of the largest count. Returns (number of
-    candidates, their threshold theta, the largest count M)."""
-    _popcount_counts(bits_n, s, packed, counts)
-    big = counts.max()
+def _block_counts(bits_t, packed, n, counts, tops):
+    """Overlap counts (G, P) of G packed states (G, K) with every pattern, and each state's largest count (G,):
+    chunk by chunk of the transposed packed patterns (K, P), each chunk (in L2) serving the G states, the loop over
+    patterns vectorised (VPOPCNTQ)."""
+    n_words, n_patterns = bits_t.shape
+    tops[:] = -n
+    for c0 in range(0, n_patterns, _CHUNK):
+        c1 = min(c0 + _CHUNK, n_patterns)
+        for g in range(packed.shape[0]):
+            out = counts[g, c0:c1]
+            out[:] = 0
+            for w in range(n_words):
+                column = bits_t[w, c0:c1]
+                x = packed[g, w]
+                for j in range(c1 - c0):
+                    out[j] += np.int32(popcount(column[j] ^ x))
+            top = tops[g]
+            for j in range(c1 - c0):
+                out[j] = n - 2 * out[j]
+                top = max(top, out[j])
+            tops[g] = top
+
+
+@njit(cache=True, fastmath=_FM)
+def _candidates(counts, big, cand, cm, cutoff):
+    """List the patterns within ``cutoff + 2 R`` of the largest count ``big``. Returns (number of candidates, their
+    threshold theta, the largest count M)."""
     theta = big - cutoff - 2 * _REACH
     found = 0
     for mu in range(counts.shape[0]):
@@ -278,12 +307,12 @@ def _candidates(bits_n, s, packed, counts, cand, cm, cutoff):
 
 
 @njit(cache=True, fastmath=_FM)
-def _exponential_value(bits_n, cand, cm, found, i, si, big, cutoff, histogram, weights):
+def _exponential_value(bits_t, cand, cm, found, i, si, big, cutoff, histogram, weights):
     """V of neuron i from the candidates' counts (the others have gaps above K_gap)."""
     word, bit = i >> 6, np.uint64(i & 63)
     histogram[:] = 0
     for j in range(found):
-        c = (2 * np.int64((bits_n[cand[j], word] >> bit) & np.uint64(1)) - 1) * si
+        c = (2 * np.int64((bits_t[word, cand[j]] >> bit) & np.uint64(1)) - 1) * si
         g = big + 1 - cm[j] + c
         if g <= cutoff:
             histogram[g >> 1] += c
@@ -291,79 +320,96 @@ def _exponential_value(bits_n, cand, cm, found, i, si, big, cutoff, histogram, w
 
 
 @njit(parallel=True, cache=True, fastmath=_FM)
-def _exponential_sweeps(bits_n, weights, states, order_bits, uniform_bits, betas, mode, steps, converged):
+def _exponential_sweeps(bits_t, weights, states, order_bits, uniform_bits, betas, mode, steps, converged, block):
     n_states, n = states.shape
-    n_patterns = bits_n.shape[0]
+    n_words, n_patterns = bits_t.shape
     cutoff = 2 * (weights.shape[0] - 1)
-    for b in prange(n_states):
-        # Iteration b writes only row b of states, steps and converged: race-free.
-        s = states[b]
-        packed = np.empty(bits_n.shape[1], np.uint64)
-        counts = np.empty(n_patterns, np.int32)
+    for k0 in prange((n_states + block - 1) // block):
+        # Block k0 owns states lo .. hi-1 and writes only their rows of states, steps and converged: race-free.
+        lo = k0 * block
+        hi = min(lo + block, n_states)
+        packed = np.empty((hi - lo, n_words), np.uint64)
+        for g in range(hi - lo):
+            _pack(states[lo + g], packed[g])
+        counts = np.empty((hi - lo, n_patterns), np.int32)
+        tops = np.empty(hi - lo, np.int32)
+        _block_counts(bits_t, packed, n, counts, tops)
         cand = np.empty(n_patterns, np.int32)
         cm = np.empty(n_patterns, np.int32)
         histogram = np.zeros(weights.shape[0], np.int64)
-        found, theta, big = _candidates(bits_n, s, packed, counts, cand, cm, cutoff)
-        since = 0  # flips since the candidates were counted
         order = np.empty(n, np.int32)
-        steps[b] = 0
-        converged[b] = False
-        for t in range(betas.shape[0]):
-            _visit_order(order, order_bits, b, t)
-            flips = 0
-            for k in range(n):
-                i = order[k]
-                if big < theta + 2 * since + cutoff:  # a pattern outside the list might reach a kept gap
-                    found, theta, big = _candidates(bits_n, s, packed, counts, cand, cm, cutoff)
-                    since = 0
-                si = np.int64(s[i])
-                v = _exponential_value(bits_n, cand, cm, found, i, si, big, cutoff, histogram, weights)
-                if mode == 0:
-                    new = -s[i] if v < 0 else s[i]
-                else:
-                    scale = math.exp(np.float64(n - big - 1)) / TWO_SINH_1
-                    new = _glauber(s[i], 2.0 * v, betas[t], uniform_bits[b, t, k], scale)
-                if new != s[i]:
-                    s[i] = new
-                    flips += 1
-                    since += 1
-                    word, bit, two = i >> 6, np.uint64(i & 63), 2 * np.int32(new)
-                    big = -n - 1
-                    for j in range(found):
-                        cm[j] += two * (2 * np.int32((bits_n[cand[j], word] >> bit) & np.uint64(1)) - 1)
-                        big = max(big, cm[j])
-            if mode == 0 and flips == 0:
-                converged[b] = True
-                break
-            steps[b] += 1
+        for b in range(lo, hi):
+            s = states[b]
+            found, theta, big = _candidates(counts[b - lo], tops[b - lo], cand, cm, cutoff)
+            since = 0  # flips since the candidates were counted
+            steps[b] = 0
+            converged[b] = False
+            for t in range(betas.shape[0]):
+                _visit_order(order, order_bits, b, t)
+                flips = 0
+                for k in range(n):
+                    i = order[k]
+                    if big < theta + 2 * since + cutoff:  # a pattern outside the list might reach a kept gap
+                        _pack(s, packed[0])
+                        _block_counts(bits_t, packed[:1], n, counts[:1], tops[:1])
+                        found, theta, big = _candidates(counts[0], tops[0], cand, cm, cutoff)
+                        since = 0
+                    si = np.int64(s[i])
+                    v = _exponential_value(bits_t, cand, cm, found, i, si, big, cutoff, histogram, weights)
+                    if mode == 0:
+                        new = -s[i] if v < 0 else s[i]
+                    else:
+                        scale = math.exp(np.float64(n - big - 1)) / TWO_SINH_1
+                        new = _glauber(s[i], 2.0 * v, betas[t], uniform_bits[b, t, k], scale)
+                    if new != s[i]:
+                        s[i] = new
+                        flips += 1
+                        since += 1
+                        word, bit, two = i >> 6, np.uint64(i & 63), 2 * np.int32(new)
+                        big = -n - 1
+                        for j in range(found):
+                            cm[j] += two * (2 * np.int32((bits_t[word, cand[j]] >> bit) & np.uint64(1)) - 1)
+                            big = max(big, cm[j])
+                if mode == 0 and flips == 0:
+                    converged[b] = True
+                    break
+                steps[b] += 1
 
 
-def exponential_sweeps(bits_n: np.ndarray, weights: np.ndarray, states: np.ndarray, schedule: Schedule,
+def exponential_sweeps(bits_t: np.ndarray, weights: np.ndarray, states: np.ndarray, schedule: Schedule,
                        convergence: Convergence) -> None:
     """Sequential dynamics of the exponential dense associative memory (see the reference and the speed notes).
 
     Parameters
     ----------
-    bits_n : ndarray, (P, K) uint64
+    bits_t : ndarray, (K, P) uint64
     weights : ndarray, (K_gap / 2 + 1,) float64
     states : ndarray, (B, N) int8, in/out
     schedule : amsim.kernels.Schedule
     convergence : amsim.kernels.Convergence, out
     """
     order_bits, uniform_bits, betas, mode = schedule
-    _exponential_sweeps(bits_n, weights, states, order_bits, uniform_bits, np.ascontiguousarray(betas, np.float64),
-                        int(mode), *convergence)
+    _exponential_sweeps(bits_t, weights, states, order_bits, uniform_bits, np.ascontiguousarray(betas, np.float64),
+                        int(mode), *convergence, _block(states.shape[0], bits_t.shape[1]))
+
+
+def _block(n_states: int, n_patterns: int) -> int:
+    """States whose first counts share one pass over the patterns: up to 8 (P int32 counts each), fewer when that
+    would leave a thread without work."""
+    threads = numba.get_num_threads()
+    return max(1, min(_BLOCK, -(-n_states // threads), (64 << 20) // max(4 * n_patterns, 1)))
 
 
 @njit(parallel=True, cache=True, fastmath=_FM)
-def _exponential_sync(bits_n, weights, states, max_steps, steps, converged):
+def _exponential_sync(bits_t, weights, states, max_steps, steps, converged):
     n_states, n = states.shape
-    n_patterns = bits_n.shape[0]
+    n_words, n_patterns = bits_t.shape
     cutoff = 2 * (weights.shape[0] - 1)
     for b in prange(n_states):  # iteration b writes only row b of states, steps, converged: race-free
         s = states[b]
-        packed = np.empty(bits_n.shape[1], np.uint64)
-        counts = np.empty(n_patterns, np.int32)
+        packed = np.empty((1, n_words), np.uint64)
+        counts = np.empty((1, n_patterns), np.int32)
+        tops = np.empty(1, np.int32)
         cand = np.empty(n_patterns, np.int32)
         cm = np.empty(n_patterns, np.int32)
         histogram = np.zeros(weights.shape[0], np.int64)
@@ -372,17 +418,18 @@ def _exponential_sync(bits_n, weights, states, max_steps, steps, converged):
         steps[b] = 0
         converged[b] = False
         for t in range(max_steps):
-            _popcount_counts(bits_n, s, packed, counts)
-            big = counts.max()
+            _pack(s, packed[0])
+            _block_counts(bits_t, packed, n, counts, tops)
+            big = tops[0]
             found = 0
             for mu in range(n_patterns):  # only these have a gap <= K_gap for some neuron
-                if big - counts[mu] <= cutoff:
+                if big - counts[0, mu] <= cutoff:
                     cand[found] = mu
-                    cm[found] = counts[mu]
+                    cm[found] = counts[0, mu]
                     found += 1
             moved = False
             for i in range(n):
-                v[i] = _exponential_value(bits_n, cand, cm, found, i, np.int64(s[i]), big, cutoff, histogram,
+                v[i] = _exponential_value(bits_t, cand, cm, found, i, np.int64(s[i]), big, cutoff, histogram,
                                           weights)
                 moved |= v[i] < 0
             if not moved:
@@ -401,19 +448,19 @@ def _exponential_sync(bits_n, weights, states, max_steps, steps, converged):
                 break
 
 
-def exponential_sync(bits_n: np.ndarray, weights: np.ndarray, states: np.ndarray, max_steps: int,
+def exponential_sync(bits_t: np.ndarray, weights: np.ndarray, states: np.ndarray, max_steps: int,
                      convergence: Convergence) -> None:
     """Synchronous zero-temperature dynamics of the exponential memory (see the reference).
 
     Parameters
     ----------
-    bits_n, weights
+    bits_t, weights
         As in :func:`exponential_sweeps`.
     states : ndarray, (B, N) int8, in/out
     max_steps : int
     convergence : amsim.kernels.Convergence, out
     """
-    _exponential_sync(bits_n, weights, states, int(max_steps), *convergence)
+    _exponential_sync(bits_t, weights, states, int(max_steps), *convergence)
 
 
 # --------------------------------------------------------------------------------------------------------------

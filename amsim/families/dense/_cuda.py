@@ -675,13 +675,13 @@ def polynomial_sync(patterns_t: np.ndarray, bits_n: np.ndarray, sums: np.ndarray
     _finish(d_s, d_steps, d_conv, states, convergence)
 
 
-def exponential_sweeps(bits_n: np.ndarray, weights: np.ndarray, states: np.ndarray, schedule: Schedule,
+def exponential_sweeps(bits_t: np.ndarray, weights: np.ndarray, states: np.ndarray, schedule: Schedule,
                        convergence: Convergence) -> None:
     """Sequential dynamics of the exponential dense associative memory (see the reference).
 
     Parameters
     ----------
-    bits_n : ndarray, (P, K) uint64
+    bits_t : ndarray, (K, P) uint64
     weights : ndarray, (K_gap / 2 + 1,) float64
     states : ndarray, (B, N) int8, in/out
     schedule : amsim.kernels.Schedule
@@ -693,21 +693,21 @@ def exponential_sweeps(bits_n: np.ndarray, weights: np.ndarray, states: np.ndarr
     order_bits, uniform_bits, betas, mode, shuffled = _schedule_on_device(schedule)
     d_s = _dev(states, np.int8)
     d_steps, d_conv = cuda.device_array(b, np.int32), cuda.device_array(b, np.bool_)
-    _exponential_sweeps_kernel[b, LANES](_dev(bits_n.T, np.uint64), _dev(weights, np.float64), d_s, order_bits,
+    _exponential_sweeps_kernel[b, LANES](_dev(bits_t, np.uint64), _dev(weights, np.float64), d_s, order_bits,
                                          uniform_bits, betas, mode, shuffled, d_steps, d_conv,
                                          cuda.device_array((b, n), np.int32),
-                                         cuda.device_array((b, len(bits_n)), np.int32),
-                                         cuda.device_array((b, bits_n.shape[1]), np.uint64))
+                                         cuda.device_array((b, bits_t.shape[1]), np.int32),
+                                         cuda.device_array((b, bits_t.shape[0]), np.uint64))
     _finish(d_s, d_steps, d_conv, states, convergence)
 
 
-def exponential_sync(bits_n: np.ndarray, weights: np.ndarray, states: np.ndarray, max_steps: int,
+def exponential_sync(bits_t: np.ndarray, weights: np.ndarray, states: np.ndarray, max_steps: int,
                      convergence: Convergence) -> None:
     """Synchronous zero-temperature dynamics of the exponential memory (see the reference).
 
     Parameters
     ----------
-    bits_n, weights
+    bits_t, weights
         As in :func:`exponential_sweeps`.
     states : ndarray, (B, N) int8, in/out
     max_steps : int
@@ -718,9 +718,9 @@ def exponential_sync(bits_n: np.ndarray, weights: np.ndarray, states: np.ndarray
         return
     d_s = _dev(states, np.int8)
     d_steps, d_conv = cuda.device_array(b, np.int32), cuda.device_array(b, np.bool_)
-    _exponential_sync_kernel[b, LANES](_dev(bits_n.T, np.uint64), _dev(weights, np.float64), d_s, int(max_steps),
-                                       d_steps, d_conv, cuda.device_array((b, len(bits_n)), np.int32),
-                                       cuda.device_array((b, bits_n.shape[1]), np.uint64),
+    _exponential_sync_kernel[b, LANES](_dev(bits_t, np.uint64), _dev(weights, np.float64), d_s, int(max_steps),
+                                       d_steps, d_conv, cuda.device_array((b, bits_t.shape[1]), np.int32),
+                                       cuda.device_array((b, bits_t.shape[0]), np.uint64),
                                        cuda.device_array((b, n), np.float64), cuda.device_array((b, n), np.int8))
     _finish(d_s, d_steps, d_conv, states, convergence)
 

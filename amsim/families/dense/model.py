@@ -41,19 +41,22 @@ _PAD = energies.LANES
 
 def dense_bytes(energy: str, n: int, n_patterns: int) -> int:
     """Bytes a dense associative memory holds for P patterns of N neurons: the int8 patterns and their packed
-    copy, plus (polynomial and rectified) the int8 transposed patterns and the (2N + 1) tables."""
+    copy, plus the int8 transposed patterns and the (2N + 1) tables (polynomial and rectified) or a transposed
+    packed copy (exponential)."""
     held = n * n_patterns + 8 * n_patterns * -(-n // 64)
-    if energy != "exponential":
+    if energy == "exponential":
+        held += 8 * n_patterns * -(-n // 64)
+    else:
         held += n * -(-n_patterns // _PAD) * _PAD + 16 * (2 * n + 1)
     return held
 
 
 def recall_bytes(energy: str, n: int, n_patterns: int, n_states: int, sequential: bool, threads: int = 2) -> int:
     """Bytes of one recall beside the memory: the states, one chunk of random words (sequential dynamics) and each
-    thread's per-state work arrays (overlap counts and field terms, P' int32 + int64; the exponential kernels
-    also hold a list of candidate patterns with their packed rows)."""
+    thread's work arrays (polynomial: overlap counts and field terms, P' int32 + int64 per state; exponential: the
+    counts of a block of 8 states and a candidate list, 10 P int32)."""
     width = -(-n_patterns // _PAD) * _PAD
-    per_state = 12 * width + (8 * n_patterns * -(-n // 64) if energy == "exponential" else 0)
+    per_state = 40 * n_patterns if energy == "exponential" else 12 * width
     randomness = random_words_bytes(n_states, n) if sequential else 0
     return 3 * n_states * n + randomness + max(1, min(threads, n_states)) * per_state
 
@@ -122,6 +125,7 @@ class DenseAssociativeMemory(Model):
         self.patterns_ = patterns
         self._bits = pack_bits(patterns)
         if p.energy == "exponential":
+            self._bits_t = np.ascontiguousarray(self._bits.T)
             self._weights = energies.exponential_weights(n_patterns)
             self.exact_ = False
         else:
@@ -157,7 +161,7 @@ class DenseAssociativeMemory(Model):
     def _sync(self, states: np.ndarray, max_steps: int, convergence: Convergence) -> None:
         k = self.kernels_
         if self.params.energy == "exponential":
-            k.exponential_sync(self._bits, self._weights, states, max_steps, convergence)
+            k.exponential_sync(self._bits_t, self._weights, states, max_steps, convergence)
         else:
             k.polynomial_sync(self._patterns_t, self._bits, self._sums, self._diffs, states, max_steps, convergence)
 
@@ -168,7 +172,7 @@ class DenseAssociativeMemory(Model):
         k = self.kernels_
         schedule, convergence = Schedule(order_bits, uniform_bits, betas, mode), Convergence(steps, converged)
         if self.params.energy == "exponential":
-            k.exponential_sweeps(self._bits, self._weights, states, schedule, convergence)
+            k.exponential_sweeps(self._bits_t, self._weights, states, schedule, convergence)
         else:
             scale = energies.energy_scale(self.params.degree, self.width)
             k.polynomial_sweeps(self._patterns_t, self._bits, self._sums, self._diffs, scale, states, schedule,

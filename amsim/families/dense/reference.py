@@ -9,7 +9,7 @@ N  neurons (dense associative memory), or the dimension d of real patterns (mode
 P  stored patterns (P' >= P columns of the zero-padded transposed patterns, a multiple of 32)
 B  states (cues, queries)
 S  sweeps (sequential dynamics) or the step limit (synchronous)
-K  uint64 words per packed pattern, ``ceil(N / 64)``
+K  uint64 words per packed pattern, ``ceil(N / 64)`` (the exponential kernels take them transposed, (K, P))
 m  overlap counts ``m_mu = xi^mu . s``, integers in -N .. N
 c  ``c_mu = xi_i^mu s_i`` for the neuron i being updated
 U, D  the polynomial tables ``U(m) = G(m-1) + G(m+1)``, ``D(m) = G(m-1) - G(m+1)`` indexed by ``m + N``, with
@@ -177,14 +177,14 @@ def _gap_sum(weights: np.ndarray, m: np.ndarray, c: np.ndarray, big: int) -> flo
     return v
 
 
-def exponential_sweeps(bits_n: np.ndarray, weights: np.ndarray, states: np.ndarray, schedule: Schedule,
+def exponential_sweeps(bits_t: np.ndarray, weights: np.ndarray, states: np.ndarray, schedule: Schedule,
                        convergence: Convergence) -> None:
     """Sequential dynamics of the exponential dense associative memory (see the module docstring).
 
     Parameters
     ----------
-    bits_n : ndarray, (P, K) uint64
-        The patterns packed along the neurons.
+    bits_t : ndarray, (K, P) uint64
+        The patterns packed along the neurons, transposed: word w of pattern mu at ``bits_t[w, mu]``.
     weights : ndarray, (K_gap / 2 + 1,) float64
         ``w_j = e^(-2j)`` (:func:`amsim.families.dense.energies.exponential_weights`).
     states : ndarray, (B, N) int8, in/out
@@ -195,7 +195,7 @@ def exponential_sweeps(bits_n: np.ndarray, weights: np.ndarray, states: np.ndarr
     order_bits, uniform_bits, betas, mode = schedule
     steps, converged = convergence
     n = states.shape[1]
-    xi = _unpack(bits_n, n).astype(np.int64)
+    xi = _unpack(np.ascontiguousarray(bits_t.T), n).astype(np.int64)
     steps[:] = 0
     converged[:] = False
     for b in range(len(states)):
@@ -218,13 +218,13 @@ def exponential_sweeps(bits_n: np.ndarray, weights: np.ndarray, states: np.ndarr
             steps[b] += 1
 
 
-def exponential_sync(bits_n: np.ndarray, weights: np.ndarray, states: np.ndarray, max_steps: int,
+def exponential_sync(bits_t: np.ndarray, weights: np.ndarray, states: np.ndarray, max_steps: int,
                      convergence: Convergence) -> None:
     """Synchronous zero-temperature dynamics of the exponential dense associative memory.
 
     Parameters
     ----------
-    bits_n, weights
+    bits_t, weights
         As in :func:`exponential_sweeps`.
     states : ndarray, (B, N) int8, in/out
     max_steps : int
@@ -232,7 +232,7 @@ def exponential_sync(bits_n: np.ndarray, weights: np.ndarray, states: np.ndarray
     """
     steps, converged = convergence
     n = states.shape[1]
-    xi = _unpack(bits_n, n).astype(np.int64)
+    xi = _unpack(np.ascontiguousarray(bits_t.T), n).astype(np.int64)
     steps[:] = 0
     converged[:] = False
     for b in range(len(states)):
