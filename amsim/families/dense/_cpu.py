@@ -32,12 +32,15 @@ Speed notes (N = 1000, P = 2000, p = 3, one thread)
 
 from __future__ import annotations
 
+import itertools
 import math
+from concurrent.futures import ThreadPoolExecutor
 
 import numba
 import numpy as np
 from numba import njit, prange, types
 from numba.extending import overload
+from threadpoolctl import threadpool_limits
 
 from amsim.backends import FASTMATH
 from amsim.bits import popcount
@@ -544,11 +547,11 @@ def separation(scores: np.ndarray, kind: int, alpha: float, out: np.ndarray) -> 
     _separation(np.ascontiguousarray(scores, np.float64), int(kind), float(alpha), out)
 
 
-@njit(parallel=True, cache=True, fastmath=_FM)
+@njit(cache=True, nogil=True, fastmath=_FM)
 def _rescale(scores, top, total, acc):
     """Online softmax, before a chunk: raise each row's running maximum to the chunk's, scale its running sum and
     accumulator by ``exp(old - new)``, and shift the chunk's scores by the new maximum (so their exp is <= 1)."""
-    for r in prange(scores.shape[0]):  # iteration r writes only row r of every argument: race-free
+    for r in range(scores.shape[0]):
         row = scores[r]
         new = top[r]
         for j in range(row.shape[0]):
@@ -563,10 +566,10 @@ def _rescale(scores, top, total, acc):
             row[j] -= new
 
 
-@njit(parallel=True, cache=True, fastmath=_FM)
+@njit(cache=True, nogil=True, fastmath=_FM)
 def _add_rows(weights, total):
     """``total[r] += sum_j weights[r, j]`` (float64 sums)."""
-    for r in prange(weights.shape[0]):  # iteration r writes only total[r]: race-free
+    for r in range(weights.shape[0]):
         acc = 0.0
         row = weights[r]
         for j in range(row.shape[0]):
@@ -574,22 +577,20 @@ def _add_rows(weights, total):
         total[r] += acc
 
 
-def _softmax_attend(queries, keys, values, beta, offset, out):
-    """softmax (offset 0) or softmax_1 (offset 1) attention over chunks of keys with an online softmax: each
-    chunk's scores and weighted values are BLAS products in the queries' dtype, the exponentials NumPy's
-    vectorised exp; at most one (B, C) block of scores is held."""
-    n_queries, n_keys = len(queries), len(keys)
-    dtype = queries.dtype
-    chunk = max(256, min(n_keys, _SCORE_BYTES // (dtype.itemsize * max(n_queries, 1))))
+def _softmax_block(queries, keys, values, beta, offset, chunk, out):
+    """softmax (offset 0) or softmax_1 (offset 1) attention of a block of queries over chunks of keys with an online
+    softmax: each chunk's scores and weighted values are BLAS products in the queries' dtype, the exponentials
+    NumPy's vectorised exp; one (rows, chunk) block of scores is held."""
+    n_rows, dtype = len(queries), queries.dtype
     scaled = queries * dtype.type(beta)
-    top = np.full(n_queries, -np.inf)
-    total = np.zeros(n_queries)
-    acc = np.zeros((n_queries, values.shape[1]), dtype)
+    top = np.full(n_rows, -np.inf)
+    total = np.zeros(n_rows)
+    acc = np.zeros((n_rows, values.shape[1]), dtype)
     part = np.empty_like(acc)
-    block = np.empty((n_queries, chunk), dtype)
-    for c0 in range(0, n_keys, chunk):
+    block = np.empty((n_rows, chunk), dtype)
+    for c0 in range(0, len(keys), chunk):
         k, v = keys[c0:c0 + chunk], values[c0:c0 + chunk]
-        scores = block if len(k) == chunk else np.empty((n_queries, len(k)), dtype)
+        scores = block if len(k) == chunk else np.empty((n_rows, len(k)), dtype)
         np.dot(scaled, k.T, out=scores)
         _rescale(scores, top, total, acc)
         np.exp(scores, out=scores)
@@ -601,13 +602,31 @@ def _softmax_attend(queries, keys, values, beta, offset, out):
     out[...] = acc / total[:, None].astype(dtype)
 
 
+def _softmax_attend(queries, keys, values, beta, offset, out):
+    """:func:`_softmax_block` on one block of queries per Numba thread, each in a Python thread with single-threaded
+    BLAS: the BLAS products, NumPy's exp and the ``nogil`` row passes all release the GIL, so the blocks run in
+    parallel without BLAS's own threads spinning against the row passes. At most 16 MiB of scores in all."""
+    n_queries = len(queries)
+    threads = max(1, min(numba.get_num_threads(), n_queries))
+    chunk = max(256, min(len(keys), _SCORE_BYTES // (queries.dtype.itemsize * max(n_queries, 1))))
+    bounds = [n_queries * t // threads for t in range(threads + 1)]
+    jobs = [(queries[a:b], keys, values, beta, offset, chunk, out[a:b]) for a, b in itertools.pairwise(bounds)]
+    if threads == 1:
+        _softmax_block(*jobs[0])
+        return
+    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(threads) as pool:
+        for done in [pool.submit(_softmax_block, *job) for job in jobs]:
+            done.result()
+
+
 def attend(queries: np.ndarray, keys: np.ndarray, values: np.ndarray, beta: float, kind: int, alpha: float,
            out: np.ndarray) -> None:
     """Attention ``sep(beta Q K^T) V`` (see the reference).
 
-    softmax and softmax_1 take the keys in chunks with an online softmax (the extra memory is one block of at most
-    16 MiB of scores, plus (B, d_v) accumulators: never the (B, P) score matrix); sparsemax and entmax need each
-    query's whole row of scores and take the queries in blocks of at most 16 MiB of scores.
+    softmax and softmax_1 take the keys in chunks with an online softmax, the queries split into one block per
+    Numba thread (the extra memory is at most 16 MiB of scores plus two (B, d_v) accumulators in the queries' dtype:
+    never the (B, P) score matrix); sparsemax and entmax need each query's whole row of scores and take the queries
+    in blocks of at most 16 MiB of scores.
 
     Parameters
     ----------
