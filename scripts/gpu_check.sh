@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # On a machine with an NVIDIA GPU: make (or reuse) .venv, install amsim with the test and cuda extras, run the
 # GPU-marked tests (the cuda backend for real against the cpu backend: exact for the zero-temperature dynamics and
-# the SDM kernels, statistical for Glauber and Metropolis, every family's experiment examples), then time Hopfield
-# and SDM workloads on the GPU beside the CPU. Under 10 minutes on an A100/H100-class GPU. Extra arguments go to
+# the SDM kernels, statistical for Glauber and Metropolis, every family's experiment examples), then time Hopfield,
+# dense and SDM workloads on the GPU beside the CPU. Under 10 minutes on an A100/H100-class GPU. Extra arguments go to
 # pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,6 +47,20 @@ for n, update, engine, cues in ((4000, "sync", "auto", 100), (4000, "async", "au
     line(f"{update} N={n} P={len(patterns)} B={cues} engine={engine}",
          lambda b: HopfieldNetwork(n_neurons=n, backend=b, engine=engine, random_state=1).store(patterns),
          lambda net: net.recall(x, **settings))
+from amsim.families.dense import DenseAssociativeMemory, ModernHopfield
+
+for energy, n, n_patterns, cues in (("polynomial", 1000, 2000, 100), ("exponential", 256, 1_000_000, 1000)):
+    rng = np.random.default_rng(n)
+    patterns = random_patterns(n_patterns, n, rng)
+    x = corrupt(patterns[:cues], 0.1, rng)
+    line(f"dense {energy} async N={n} P={n_patterns} B={cues}",
+         lambda b: DenseAssociativeMemory(n_neurons=n, energy=energy, backend=b, random_state=1).store(patterns),
+         lambda memory: memory.recall(x))
+rng = np.random.default_rng(512)
+keys, values = (rng.standard_normal((100_000, 512), dtype=np.float32) for _ in range(2))
+queries = keys[:1000] + 0.5 * rng.standard_normal((1000, 512), dtype=np.float32)
+line("modern Hopfield attention d=512 P=1e5 B=1000 float32",
+     lambda b: ModernHopfield(n_neurons=512, beta=512**-0.5, backend=b), lambda net: net.attend(queries, keys, values))
 rng = np.random.default_rng(0)
 items = random_bits(256, 1000, rng)
 line("SDM Kanerva N=1000 M=1e6 r=451: 256 writes + 256 reads",
