@@ -150,6 +150,35 @@ def overlap_after_step(n: int, n_patterns: int, degree: int, overlap: float, ene
     return 1.0 - 2.0 * bit_error(n, n_patterns, degree, (1.0 - overlap) / 2.0, energy)
 
 
+def basin_radius(n: int, n_patterns: int, degree: int, success_overlap: float = 0.95, energy: str = "polynomial",
+                 steps: int = 200) -> float:
+    """Mean-field basin of attraction: the largest cue noise rho = k / N from which iterating the one-step map
+    :func:`overlap_after_step` (each step's bit errors taken independent of the last, as for a fresh cue) reaches
+    ``success_overlap``."""
+    radius = 0.0
+    for k in range(n // 2 + 1):
+        m = 1.0 - 2.0 * k / n
+        for _ in range(steps):
+            following = overlap_after_step(n, n_patterns, degree, m, energy)
+            if abs(following - m) < 1e-12:
+                break
+            m = following
+        if m < success_overlap:
+            break
+        radius = k / n
+    return radius
+
+
+def exponential_basin_radius(n: int, n_patterns: int, success: float = 0.5) -> float:
+    """The cue noise at which the nearest-competitor estimate ``(1 - q)^(P - 1)`` of a cue's success falls to
+    ``success``, interpolated between whole numbers of flipped bits."""
+    values = [(1.0 - competitor_probability(n, k / n)) ** (n_patterns - 1) for k in range(n // 2 + 1)]
+    for k in range(1, len(values)):
+        if values[k] < success <= values[k - 1]:
+            return (k - 1 + (values[k - 1] - success) / (values[k - 1] - values[k])) / n
+    return 0.5 if values[-1] >= success else 0.0
+
+
 def entropy_rate(x: float) -> float:
     """``I(x) = ((1 + x) ln(1 + x) + (1 - x) ln(1 - x)) / 2`` for -1 <= x <= 1 (Demircigil et al. 2017): the rate
     of ``P(Bin(N, 1/2) >= N (1 + x) / 2) ~ exp(-N I(x))``."""

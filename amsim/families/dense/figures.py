@@ -101,6 +101,7 @@ def exponential(ds: xr.Dataset, out: str | Path) -> str:
                 capsize=2, label=f"simulation; fit exp({result.exponent:.3f} N)")
     grid = np.arange(n.min(), n.max() + 1)
     ax.plot(grid, result.prefactor * np.exp(result.exponent * grid), "-", lw=1, color="C0")
+    grid = grid[np.isclose(noise * grid, np.round(noise * grid))]  # sizes whose cue distance rho N is whole
     ax.plot(grid, [exponential_typical_capacity(int(v), noise) for v in grid], "k--", lw=1,
             label="nearest-competitor estimate (finite N)")
     ax.plot(grid, np.exp(grid * exponential_rate(noise)), "k:", lw=1,
@@ -122,10 +123,15 @@ def exponential(ds: xr.Dataset, out: str | Path) -> str:
 
 def basins(polynomial: xr.Dataset, exponential_ds: xr.Dataset, out: str | Path) -> str:
     """Success against cue noise for each degree and the exponential energy, one panel, and the noise at which the
-    success falls through 1/2; returns the markdown table."""
+    success falls through 1/2, beside the mean-field basin (polynomial) and the nearest-competitor estimate
+    (exponential); returns the markdown table."""
+    from amsim.theory.dense import basin_radius, exponential_basin_radius
+
+    n, p = int(_param(polynomial, "n_neurons")), int(_param(polynomial, "n_patterns"))
+    level = float(_param(polynomial, "success_overlap"))
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(6.4, 4.6))
-    rows = ["| interaction | noise where success falls through 1/2 [95% CI] |", "|---|---|"]
+    rows = ["| interaction | noise where success falls through 1/2 [95% CI] | theory |", "|---|---|---|"]
     curves = [(f"p = {d}", polynomial.sel(degree=d)) for d in polynomial["degree"].values]
     curves.append(("exponential", exponential_ds))
     for k, (name, ds) in enumerate(curves):
@@ -137,12 +143,13 @@ def basins(polynomial: xr.Dataset, exponential_ds: xr.Dataset, out: str | Path) 
         radius = crossings(ds.drop_vars("degree", errors="ignore"), along="noise", var="success", level=0.5,
                            n_boot=BOOT).values.ravel()
         low, high = _interval(radius[1:])
-        rows.append(f"| {name} | {radius[0]:.3f} [{low:.3f}, {high:.3f}] |")
-    ax.set(xlabel=axis_label(polynomial["noise"]), ylabel=axis_label(polynomial["success"]))
+        theory = exponential_basin_radius(n, p) if name == "exponential" else \
+            basin_radius(n, p, int(name.split()[-1]), level)
+        rows.append(f"| {name} | {radius[0]:.3f} [{low:.3f}, {high:.3f}] | {theory:.3f} |")
+    ax.set(xlabel="cue noise (fraction of bits flipped)", ylabel=f"retrieval success (overlap >= {level:g})")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
-    p = _param(polynomial, "n_patterns")
-    ax.set_title(f"Basins of attraction: N = {_param(polynomial, 'n_neurons')}, P = {p}", fontsize=10)
+    ax.set_title(f"Basins of attraction: N = {n}, P = {p}", fontsize=10)
     save_figure(fig, out)
     return "\n".join(rows)
 
