@@ -213,11 +213,14 @@ def exponential_typical_capacity(n: int, noise: float, success: float = 0.5) -> 
 # --------------------------------------------------------------------------------------------------------------
 
 
-def pattern_separation(patterns: np.ndarray) -> np.ndarray:
-    """``Delta_i = x_i . x_i - max_{j != i} x_i . x_j`` of each stored pattern (P, d); (P,) float64."""
-    gram = patterns @ patterns.T
-    diagonal = np.diag(gram).copy()
-    np.fill_diagonal(gram, -np.inf)
+def pattern_separation(patterns: np.ndarray, which: np.ndarray | None = None) -> np.ndarray:
+    """``Delta_i = x_i . x_i - max_{j != i} x_i . x_j`` of the stored patterns (P, d) indexed by ``which`` (default
+    all); (len(which),) float64, from those rows of the Gram matrix only."""
+    which = np.arange(len(patterns)) if which is None else np.asarray(which)
+    gram = patterns[which] @ patterns.T
+    rows = np.arange(len(which))
+    diagonal = gram[rows, which].copy()
+    gram[rows, which] = -np.inf
     return diagonal - gram.max(axis=1)
 
 

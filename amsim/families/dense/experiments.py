@@ -83,11 +83,10 @@ def retrieval(p: DenseParams, *, trials: int, rng: np.random.Generator, backend:
 
 
 def attention_memory(p: DenseParams, trials: int) -> int:
-    """Peak bytes of one :func:`attention` run: the float64 patterns and their signs, the (cues, P) scores and
-    weights of the cues and the null queries (a few copies each), the (P, P) Gram matrix of the separations, and
-    the allowance."""
+    """Peak bytes of one :func:`attention` run: the float64 patterns and their signs, the (cues, P) scores, weights
+    and Gram rows of the cues and the null queries (a few copies each), and the allowance."""
     d, n_pat, c = p.n_neurons, p.n_patterns, p.cues
-    return 24 * d * n_pat + 6 * 8 * 2 * c * n_pat + 16 * n_pat * n_pat + 8 * 8 * c * d + _ALLOWANCE
+    return 24 * d * n_pat + 8 * 8 * 2 * c * n_pat + 8 * 8 * c * d + _ALLOWANCE
 
 
 @register_experiment("dense.attention", memory=attention_memory, check=no_protocol_check, ignores=_DAM,
@@ -141,7 +140,7 @@ def attention(p: DenseParams, *, trials: int, rng: np.random.Generator, backend:
         error = others @ x - (others.sum(axis=1) + noop)[:, None] * x[targets]
         out["error"][t] = np.sqrt((error**2).sum(axis=1)) / m
         distance = np.sqrt(((before - x[targets]) ** 2).sum(axis=1))
-        delta = pattern_separation(x)[targets]
+        delta = pattern_separation(x, targets)
         out["error_bound"][t] = retrieval_error_bound(p.beta, delta, n_pat, net.norm_, distance) / m \
             if p.separation == "softmax" else np.nan
         out["overlap"][t] = (result.states * x[targets]).sum(axis=1) / (x[targets] ** 2).sum(axis=1)

@@ -167,8 +167,10 @@ def modern(ds: xr.Dataset, out: str | Path, along: str = "beta") -> str:
         sub = ds.sel(separation=separation)
         error = sub["error"].mean(("trial", "cue"))
         off = sub["off_target"].mean(("trial", "cue"))
-        panels[0].plot(x, np.maximum(error.values, 1e-300), "o-", ms=3, lw=1, color=f"C{k}", label=str(separation))
-        panels[1].plot(x, np.maximum(off.values, 1e-300), "o-", ms=3, lw=1, color=f"C{k}", label=str(separation))
+        for ax, values in zip(panels, (error.values, off.values), strict=True):
+            shown = np.where(values > 0, values, np.nan)  # exact retrieval (0) has no place on a log axis
+            ax.plot(x, shown, "o-", ms=3, lw=1, color=f"C{k}",
+                    label=str(separation) + (" (0 where not drawn)" if (values <= 0).any() else ""))
         bound = sub["error_bound"].mean(("trial", "cue"))
         for j, value in enumerate(x):
             if j % max(1, len(x) // 6) == 0 or j == len(x) - 1:
@@ -180,8 +182,7 @@ def modern(ds: xr.Dataset, out: str | Path, along: str = "beta") -> str:
     if "off_target_theory" in ds:
         panels[1].plot(x, ds["off_target_theory"].values, "k--", lw=1, label="annealed theory (softmax)")
     for ax, name in zip(panels, ("error", "off_target"), strict=True):
-        ax.set(xscale="log" if along == "n_patterns" else "linear", yscale="log", xlabel=axis_label(ds[along]),
-               ylabel=axis_label(ds[name]), ylim=(1e-18, 10))
+        ax.set(xscale="log", yscale="log", xlabel=axis_label(ds[along]), ylabel=axis_label(ds[name]))
         ax.grid(alpha=0.3, which="both")
         ax.legend(fontsize=7)
     fig.suptitle(str(ds.attrs.get("title", "")), fontsize=10)
