@@ -200,6 +200,8 @@ def load_dataset(path: str | os.PathLike[str]) -> xr.Dataset:
         The file is missing, is not NetCDF, or is damaged (a checksum fails or the structure does not parse).
     """
     path = Path(path)
+    if path.is_dir():
+        raise ValidationError(f"dataset: {str(path)!r} is a folder (allowed: a NetCDF file written by amsim)")
     if not path.is_file():
         raise ValidationError(f"dataset: no such file {str(path)!r}")
     try:

@@ -8,8 +8,8 @@ import xarray as xr
 from conftest import ROOT
 
 from amsim.exceptions import ValidationError
-from amsim.io import label, unlabelled
 from amsim.families.hopfield.figures import plot_phase_diagram
+from amsim.io import label, unlabelled
 from amsim.phase import finite_size_extrapolation, retrieval_boundary
 from amsim.plotting import plot_finite_size
 from amsim.sweep import load_study, sweep

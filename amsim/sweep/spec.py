@@ -158,10 +158,10 @@ def _range_values(spec: dict[str, Any], here: str) -> list[float]:
             raise ValidationError(f"{here}: {key}: must be a finite number (got {value!r})")
     num, scale = typed(spec, "num", int, here), typed(spec, "scale", str, here, "linear")
     if num < 1:
-        raise ValidationError(f"{here}.num: must be an integer >= 1 (got {num!r})")
+        raise ValidationError(f"{here}: num: must be an integer >= 1 (got {num!r})")
     check_grid_size({here.rsplit(".", 1)[-1]: num}, here)
     if scale not in ("linear", "log"):
-        raise ValidationError(f"{here}.scale: must be one of 'linear', 'log' (got {scale!r})")
+        raise ValidationError(f"{here}: scale: must be one of 'linear', 'log' (got {scale!r})")
     if scale == "log" and (spec["start"] <= 0 or spec["stop"] <= 0):
         raise ValidationError(f"{here}: a log range needs start, stop > 0 (got {shorten(spec)})")
     space = np.geomspace if scale == "log" else np.linspace
