@@ -118,10 +118,23 @@ def _print_paths(**paths: Path) -> None:
 
 
 def _wrap(text: str, indent: int = 0, first: int | None = None) -> str:
-    """``text`` wrapped to the terminal (``COLUMNS``, default 100), later lines indented by ``indent``."""
+    """``text`` (line breaks become spaces; padding kept) wrapped to the terminal (``COLUMNS``, default 100), later
+    lines indented by ``indent``."""
     width = max(40, shutil.get_terminal_size((100, 24)).columns)
     lead = " " * (indent if first is None else first)
-    return textwrap.fill(" ".join(text.split()), width, initial_indent=lead, subsequent_indent=" " * indent)
+    return textwrap.fill(re.sub(r"\s*\n\s*", " ", text.rstrip()), width, initial_indent=lead,
+                         subsequent_indent=" " * indent)
+
+
+def _description(doc: str) -> list[str]:
+    """The paragraphs of a docstring after its summary line, up to its first NumPy section (Returns, ...)."""
+    paragraphs = []
+    for paragraph in doc.split("\n\n")[1:]:
+        lines = paragraph.strip().splitlines()
+        if len(lines) > 1 and set(lines[1].strip()) == {"-"}:
+            break
+        paragraphs.append(paragraph)
+    return paragraphs
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -156,7 +169,7 @@ def models(name: str | None) -> None:
 
     if name is not None:
         for line in describe_card(load_card(name)):
-            click.echo(_wrap(line, indent=4, first=0))
+            click.echo(_wrap(line, indent=len(line) - len(line.lstrip()) + 4, first=0))
         return
     cards = list_cards()
     if not cards:
@@ -181,9 +194,8 @@ def experiments(name: str | None) -> None:
     for exp in chosen:
         click.echo(_wrap(f"{exp.name}: {exp.summary}", indent=4, first=0))
         if name:
-            body = (inspect.getdoc(exp.fn) or "").split("\n\n")[1:]
-            for paragraph in body:
-                click.echo(_wrap(paragraph, indent=4, first=4) if paragraph.strip() else "")
+            for paragraph in _description(inspect.getdoc(exp.fn) or ""):
+                click.echo(_wrap(paragraph, indent=4, first=4))
         fields = exp.family.params.constraints()
         ignores = set(getattr(exp, "ignores", ()))
         width = max(map(len, fields))  # one column for the longest name
