@@ -173,6 +173,9 @@ def main(repeats: int = 5, threads: list[int] | None = None, quick: bool = False
           "warm-up; 'vs' columns are amsim's speed-up (other median / amsim median)")
     print(format_table(result))
     if json_out:
-        json_out.write_text(json.dumps({"machine": platform.platform(), "repeats": repeats, **result}, indent=1))
+        from amsim.io import atomic_write
+
+        with atomic_write(Path(json_out)) as tmp:
+            Path(tmp).write_text(json.dumps({"machine": platform.platform(), "repeats": repeats, **result}, indent=1))
         print(f"json: {json_out}")
     return result

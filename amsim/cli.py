@@ -248,14 +248,14 @@ def _settings(values: dict[str, Any], trials: int | None, seed: int | None) -> d
 @click.option("--card", help="Model card giving the base parameters (name as listed by `amsim models`, or a path).")
 @click.option("--trials", type=int, help="Independent repetitions.  [default: 10]")
 @click.option("--seed", type=int, help="Random seed (same seed, same numbers).  [default: 0]")
-@click.option("--out", type=click.Path(path_type=Path),
+@click.option("--out", type=click.Path(),
               help="NetCDF file to write (or a folder for it) [default: results/<experiment>-<settings>.nc, "
                    "named from the settings given, so runs with other settings do not collide].")
 @OVERWRITE
 @BACKEND
 @QUIET
 def run(experiment: str, assignments: tuple[str, ...], card: str | None, trials: int | None, seed: int | None,
-        out: Path | None, overwrite: bool, backend: str, quiet: bool) -> None:
+        out: str | None, overwrite: bool, backend: str, quiet: bool) -> None:
     """Run one EXPERIMENT once, with parameters given as NAME=VALUE, and save the dataset.
 
     Prints each variable's mean (with its standard error over trials and cues) and units.
@@ -274,14 +274,14 @@ def run(experiment: str, assignments: tuple[str, ...], card: str | None, trials:
     plan = plan_run(experiment, values, card=card, trials=10 if trials is None else trials,
                     seed=0 if seed is None else seed, backend=backend)
     named = _settings({**({"card": card} if card else {}), **values}, trials, seed)
-    out = prepare_output(out, Path("results") / f"{settings_name(plan.experiment, named)}.nc", overwrite=overwrite,
-                         suffixes=(".nc",))
+    path = prepare_output(out, Path("results") / f"{settings_name(plan.experiment, named)}.nc", overwrite=overwrite,
+                          suffixes=(".nc",))
     ds = plan.execute()
-    save_dataset(ds, out)
+    save_dataset(ds, path)
     if not quiet:
         for line in summarize(ds):
             click.echo(line)
-    _print_paths(dataset=out)
+    _print_paths(dataset=path)
 
 
 @cli.command()
@@ -293,7 +293,7 @@ def run(experiment: str, assignments: tuple[str, ...], card: str | None, trials:
 @click.option("--dry-run", "dry", is_flag=True,
               help="Show the tasks, the memory per task and an estimated time (from a short calibration run of a "
                    "small task); write nothing.")
-@click.option("--out", type=click.Path(path_type=Path),
+@click.option("--out", type=click.Path(),
               help="Combined NetCDF file (or Zarr folder, or a folder for it) [default: results/<study name>.nc, "
                    "with the overrides in the name]; parts go to <out>.parts/ meanwhile.")
 @click.option("--executor", default="processes", show_default=True,
@@ -310,13 +310,13 @@ def run(experiment: str, assignments: tuple[str, ...], card: str | None, trials:
 @click.option("--format", "fmt", default="netcdf", show_default=True, type=click.Choice(["netcdf", "zarr"]),
               help="Output format; zarr is written task by task, for results larger than memory.")
 @click.option("--overwrite", is_flag=True, help="Discard an earlier output and its parts, start again.")
-@click.option("--figure", type=click.Path(path_type=Path),
+@click.option("--figure", type=click.Path(),
               help="Also draw the result to this PNG (as `amsim plot` would).")
 @BACKEND
 @QUIET
-def sweep(study: Path, settings: tuple[str, ...], trials: int | None, seed: int | None, dry: bool, out: Path | None,
+def sweep(study: Path, settings: tuple[str, ...], trials: int | None, seed: int | None, dry: bool, out: str | None,
           executor: str, workers: int | None, scheduler: str | None, max_memory: str | None, resume: bool, fmt: str,
-          overwrite: bool, figure: Path | None, backend: str, quiet: bool) -> None:
+          overwrite: bool, figure: str | None, backend: str, quiet: bool) -> None:
     """Run a STUDY (a folder with study.toml, or the file) over its parameter grid.
 
     Every grid point is an independent seeded task, saved as soon as it finishes, so an interrupted sweep
@@ -349,17 +349,16 @@ def sweep(study: Path, settings: tuple[str, ...], trials: int | None, seed: int 
             click.echo(_wrap(line, indent=4, first=0))
         return
     # an existing output is the sweep's own business (--resume, or nothing to do); the figure follows the rule
-    out = prepare_output(out, default, overwrite=True, suffixes=(suffix,), folder=fmt == "zarr")
-    if figure:
-        figure = prepare_output(figure, out.with_suffix(".png"), overwrite=overwrite, suffixes=(".png",),
-                                option="--figure")
-    ds = run_sweep(st, out, executor=executor, workers=workers, scheduler=scheduler, max_memory=limit,
+    path = prepare_output(out, default, overwrite=True, suffixes=(suffix,), folder=fmt == "zarr")
+    drawing = prepare_output(figure, path.with_suffix(".png"), overwrite=overwrite, suffixes=(".png",),
+                             option="--figure") if figure else None
+    ds = run_sweep(st, path, executor=executor, workers=workers, scheduler=scheduler, max_memory=limit,
                    resume=resume, overwrite=overwrite, backend=backend, fmt=fmt, quiet=quiet)
-    paths = {"dataset": out}
-    if figure:
+    paths = {"dataset": path}
+    if drawing:
         from amsim.plotting import plot_dataset
 
-        paths["figure"] = plot_dataset(ds, figure)
+        paths["figure"] = plot_dataset(ds, drawing)
     _print_paths(**paths)
 
 
@@ -387,14 +386,14 @@ def _check_variables(ds: Any, names: list[str], option: str) -> None:
 
 @cli.command()
 @click.argument("dataset", type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(path_type=Path),
+@click.option("--out", type=click.Path(),
               help="PNG file (or a folder for it) [default: the dataset path with .png, and the --x and --y "
                    "choices in the name].")
 @click.option("--x", "x", help="Coordinate on the horizontal axis [default: the first swept axis].")
 @click.option("--y", "y", multiple=True, help="Variable(s) to draw, one panel each [default: overlap and success "
                                               "where present]. Repeat for several.")
 @OVERWRITE
-def plot(dataset: Path, out: Path | None, x: str | None, y: tuple[str, ...], overwrite: bool) -> None:
+def plot(dataset: Path, out: str | None, x: str | None, y: tuple[str, ...], overwrite: bool) -> None:
     """Draw a DATASET (NetCDF written by run or sweep): trial means with error bars, theory curves overlaid.
 
     \b
@@ -410,9 +409,9 @@ def plot(dataset: Path, out: Path | None, x: str | None, y: tuple[str, ...], ove
     _check_axis(ds, x, "--x")
     _check_variables(ds, list(y), "--y")
     named = {k: v for k, v in (("x", x), ("y", "+".join(y))) if v}
-    out = prepare_output(out, dataset.with_name(settings_name(dataset.stem, named) + ".png"), overwrite=overwrite,
-                         suffixes=(".png",))
-    _print_paths(figure=plot_dataset(ds, out, x=x, y=list(y) or None))
+    path = prepare_output(out, dataset.with_name(settings_name(dataset.stem, named) + ".png"), overwrite=overwrite,
+                          suffixes=(".png",))
+    _print_paths(figure=plot_dataset(ds, path, x=x, y=list(y) or None))
 
 
 def _check_theory_inputs(th: Any, given: list[str], where: str, hint: str = "") -> None:
@@ -441,11 +440,11 @@ def _check_theory_inputs(th: Any, given: list[str], where: str, hint: str = "") 
               help="Bootstrap resamples over trials for the 95% interval.")
 @click.option("--theory", "theory_name", help="Registered theory on the other axes to print beside it, e.g. "
                                               "hopfield-phases.")
-@click.option("--out", type=click.Path(path_type=Path),
+@click.option("--out", type=click.Path(),
               help="NetCDF file (or a folder for it) [default: the dataset path with -boundary.nc].")
 @OVERWRITE
 def boundary(dataset: Path, var: str, level: float, along: str | None, boot: int, theory_name: str | None,
-             out: Path | None, overwrite: bool) -> None:
+             out: str | None, overwrite: bool) -> None:
     """Where the trial mean of VAR falls through LEVEL along a swept axis of DATASET, with a bootstrap interval.
 
     \b
@@ -482,25 +481,25 @@ def boundary(dataset: Path, var: str, level: float, along: str | None, boot: int
     if th is not None:
         _check_theory_inputs(th, rest, f"boundary: --theory {theory_name}",
                              "a theory whose inputs are the axes left after the crossing")
-    out = prepare_output(out, dataset.with_name(dataset.stem + "-boundary.nc"), overwrite=overwrite,
-                         suffixes=(".nc",))
+    path = prepare_output(out, dataset.with_name(dataset.stem + "-boundary.nc"), overwrite=overwrite,
+                          suffixes=(".nc",))
     found = retrieval_boundary(ds, along=along, var=var, level=level, n_boot=boot)
     if th is not None:
         found = found.merge(th.fn(**{name: found[name].values for name in rest}))
     table = found.to_dataframe() if found["boundary"].dims else found.to_pandas().to_frame().T
     click.echo(f"{var} falls through {level:g} along {along}{chosen} (95% bootstrap interval over trials):")
     click.echo(table.round(4).to_string())
-    save_dataset(found, out)
-    _print_paths(dataset=out)
+    save_dataset(found, path)
+    _print_paths(dataset=path)
 
 
 @cli.command()
 @click.argument("name", required=False)
 @click.argument("assignments", nargs=-1, metavar="[COORD=START:STOP:NUM | COORD=V1,V2,...]...")
-@click.option("--out", type=click.Path(path_type=Path),
+@click.option("--out", type=click.Path(),
               help="NetCDF file (or a folder for it) [default: results/theory-<name>-<inputs>.nc].")
 @OVERWRITE
-def theory(name: str | None, assignments: tuple[str, ...], out: Path | None, overwrite: bool) -> None:
+def theory(name: str | None, assignments: tuple[str, ...], out: str | None, overwrite: bool) -> None:
     """Compute the theory curve NAME on a grid and save it (no NAME: list the theories).
 
     A single point (every input one value) or a small grid prints its values too.
@@ -531,20 +530,20 @@ def theory(name: str | None, assignments: tuple[str, ...], out: Path | None, ove
         # one value is a single point (a scalar coordinate), not a grid of one
         grids[key] = values[0] if isinstance(spec, list) and len(values) == 1 else np.asarray(values)
     check_grid_size({k: np.size(v) for k, v in grids.items()}, where)
-    out = prepare_output(out, Path("results") / f"{settings_name(f'theory-{name}', texts)}.nc", overwrite=overwrite,
-                         suffixes=(".nc",))
+    path = prepare_output(out, Path("results") / f"{settings_name(f'theory-{name}', texts)}.nc", overwrite=overwrite,
+                          suffixes=(".nc",))
     try:
         ds = th.fn(**grids)
     except ValueError as exc:  # a theory rejects a value (a negative temperature, ...)
         message = str(exc)
         raise ValidationError(message if message.startswith("theory") else f"{where}: {message}") from None
-    save_dataset(ds, out)
+    save_dataset(ds, path)
     for key, value in ds.attrs.items():
         if isinstance(value, float):
             click.echo(f"{key} = {value:.6g}")
     if max((da.size for da in ds.data_vars.values()), default=0) <= 20:
         _print_values(ds)
-    _print_paths(dataset=out)
+    _print_paths(dataset=path)
 
 
 def _print_values(ds: Any) -> None:
@@ -583,10 +582,10 @@ def info() -> None:
 @click.option("--family", "only", multiple=True, help="Only this family's workloads (repeat for several).")
 @click.option("--match", help="Only the workloads whose name contains this text (case-insensitive).")
 @click.option("--quick", is_flag=True, help="Small sizes: a smoke test in seconds, not the headline figures.")
-@click.option("--json", "json_out", type=click.Path(path_type=Path), help="Also write the results as JSON.")
+@click.option("--json", "json_out", type=click.Path(), help="Also write the results as JSON.")
 @OVERWRITE
 def bench(repeats: int, threads: str, only: tuple[str, ...], match: str | None, quick: bool,
-          json_out: Path | None, overwrite: bool) -> None:
+          json_out: str | None, overwrite: bool) -> None:
     """Time amsim's kernels against the NumPy reference and plain NumPy baselines (medians and ratios).
 
     \b
@@ -613,11 +612,9 @@ def bench(repeats: int, threads: str, only: tuple[str, ...], match: str | None, 
     if not all_workloads(quick, list(only) or None, match):
         raise ValidationError(f"bench: no workload matches (got --match {match!r}; allowed: part of a name listed by "
                               "`amsim bench --quick --repeats 1`)")
-    if json_out is not None:
-        json_out = prepare_output(json_out, Path("bench.json"), overwrite=overwrite, suffixes=(".json",),
-                                  option="--json")
-    bench_main(repeats=repeats, threads=counts, quick=quick, only=list(only) or None, json_out=json_out,
-               match=match)
+    path = prepare_output(json_out, Path("bench.json"), overwrite=overwrite, suffixes=(".json",),
+                          option="--json") if json_out is not None else None
+    bench_main(repeats=repeats, threads=counts, quick=quick, only=list(only) or None, json_out=path, match=match)
 
 
 @cli.command()
