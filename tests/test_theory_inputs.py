@@ -42,7 +42,7 @@ RULE = th.ActivationRule(100, "hamming", radius=40)
     (lambda: th.critical_distance(RULE, 0, 10), "n_locations must be a whole number >= 1"),
     (lambda: th.kanerva_signal_to_noise(1000, np.nan, 10), r"probability must lie in \(0, 1\]"),
     (lambda: th.kanerva_signal_to_noise(1000, -0.1, 10), r"probability must lie in \(0, 1\]"),
-    (lambda: th.kanerva_signal_to_noise(1000, 0.1, -10), "n_stored must be a whole number >= 1"),
+    (lambda: th.kanerva_signal_to_noise(1000, 0.1, -10), "n_stored must be a number >= 1"),
     (lambda: th.capacity(1000, 1.5, 100), r"probability must lie in \(0, 1\]"),
     (lambda: th.fidelity_z(100, np.nan), r"fidelity must lie in \(0, 1\)"),
     (lambda: th.fidelity_z(100, 1.0), r"fidelity must lie in \(0, 1\)"),

@@ -73,11 +73,12 @@ _LOG2 = math.log(2.0)
 # ----------------------------------------------------------------------------------------------------------------
 
 
-def _count(name: str, value: float, low: int = 1) -> None:
-    """Raise unless ``value`` is a whole number >= ``low`` (a float such as 2.0**64 counts)."""
+def _count(name: str, value: float, low: int = 1, whole: bool = True) -> None:
+    """Raise unless ``value`` is a (``whole``) number >= ``low`` (a float such as 2.0**64 counts)."""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
-            or not math.isfinite(value) or value != math.floor(value) or value < low:
-        raise ValidationError(f"theory sdm: {name} must be a whole number >= {low} (got {value!r})")
+            or not math.isfinite(value) or (whole and value != math.floor(value)) or value < low:
+        kind = "a whole number" if whole else "a number"
+        raise ValidationError(f"theory sdm: {name} must be {kind} >= {low} (got {value!r})")
 
 
 def _fraction(name: str, value: float, *, closed_high: bool = True) -> None:
@@ -440,7 +441,7 @@ def kanerva_signal_to_noise(n_locations: int, probability: float, n_stored: int)
     """
     _count("n_locations", n_locations)
     _fraction("probability", probability)
-    _count("n_stored", n_stored)
+    _count("n_stored", n_stored, whole=False)  # a capacity (not rounded) is a valid T here
     m, p = float(n_locations), float(probability)
     return math.sqrt(m * p / (1.0 + p * (1.0 + p * p * m) * (n_stored - 1)))
 
@@ -480,7 +481,7 @@ def capacity(n_locations: int, probability: float, data_bits: int, fidelity: flo
 def snr_optimal_probability(n_locations: float, n_stored: int) -> float:
     """Activation probability maximising :func:`kanerva_signal_to_noise` for T items: ``p = (2 M T)^(-1/3)``."""
     _count("n_locations", n_locations)
-    _count("n_stored", n_stored)
+    _count("n_stored", n_stored, whole=False)
     return (2.0 * float(n_locations) * n_stored) ** (-1.0 / 3.0)
 
 
