@@ -137,10 +137,13 @@ class Card:
 
 def resolve_card_path(ref: str | os.PathLike[str], base: Path | None = None) -> Path:
     """A card given as a path (absolute, or relative to ``base`` or the working folder) or a name like
-    ``hopfield/ags1985``."""
+    ``hopfield/ags1985``; a path through a ``models`` folder that is not there is looked up in :func:`models_dir`."""
     ref = Path(ref)
     candidates = [ref] if ref.is_absolute() else [*(base / ref for base in [base] if base), Path.cwd() / ref]
     candidates += [models_dir() / ref, models_dir() / ref.with_suffix(".toml")]
+    if "models" in ref.parts[:-1]:  # a study copied elsewhere: "../../models/hopfield/x.toml" names card hopfield/x
+        parts = ref.parts
+        candidates.append(models_dir().joinpath(*parts[len(parts) - parts[::-1].index("models"):]))
     for path in candidates:
         if path.is_file():
             return path

@@ -31,7 +31,7 @@ QUIET = click.option("--quiet", "-q", is_flag=True, help="No progress bar or cha
 OVERWRITE = click.option("--overwrite", is_flag=True, help="Replace the output if it exists.")
 SAMPLE_DIMS = ("trial", "cue")
 # a number as TOML reads it, but only in decimal: 0x10, 0o17 and 0b11 are TOML integers nobody means on a command line
-NON_DECIMAL = re.compile(r"\s*[+-]?0[xXoObB]")
+NON_DECIMAL = re.compile(r"\s*[+-]?0([xX][0-9a-fA-F_]+|[oO][0-7_]+|[bB][01_]+)\s*")
 NUMBER = re.compile(r"\s*[+-]?(\d[\d_]*)?(\.\d+)?([eE][+-]?\d+)?\s*")
 
 
@@ -52,7 +52,7 @@ def parse_value(text: str, where: str) -> Any:
     list), else taken as a plain string; integers in hexadecimal, octal or binary are refused."""
     from amsim.cards import tomllib
 
-    if NON_DECIMAL.match(text):
+    if NON_DECIMAL.fullmatch(text):
         raise ValidationError(f"{where}: numbers must be decimal (got {text!r}; e.g. 16, 0.5 or 1e3)")
     try:
         return tomllib.loads(f"v = {text}")["v"]
@@ -81,7 +81,7 @@ def parse_grid(text: str, where: str) -> Any:
     ``"hamming,selected"`` -> a list of strings. Numbers must be decimal; a range's three parts must be numbers."""
 
     def number(t: str) -> Any:
-        if NON_DECIMAL.match(t):
+        if NON_DECIMAL.fullmatch(t):
             raise ValidationError(f"{where}: numbers must be decimal (got {t!r}; e.g. 16, 0.5 or 1e3)")
         if not t or not NUMBER.fullmatch(t) or not any(c.isdigit() for c in t):
             return t

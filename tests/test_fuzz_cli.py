@@ -274,9 +274,8 @@ def _sweep_dataset(loads: list[float]) -> xr.Dataset:
         attrs={"title": "fuzz fixture"})
 
 
-@pytest.fixture(scope="module")
-def fixtures(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("fuzz")
+def make_fixtures(root: Path) -> Path:
+    """The files the cases act on: good, damaged and foreign datasets, bad studies and cards, existing outputs."""
     save_dataset(_sweep_dataset([0.05, 0.1, 0.15, 0.2]), root / "sweep.nc")
     save_dataset(_sweep_dataset([0.2, 0.1]), root / "descending.nc")
     run = _sweep_dataset([0.1]).isel(load=0, rule=0, drop=True)[["overlap", "success"]]
@@ -314,6 +313,11 @@ def fixtures(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ds = _sweep_dataset([0.1, 0.2]).assign_attrs(fingerprint="0123456789abcdef")
     save_dataset(ds, root / "other.nc")
     return root
+
+
+@pytest.fixture(scope="module")
+def fixtures(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_fixtures(tmp_path_factory.mktemp("fuzz"))
 
 
 def snapshot(root: Path) -> dict[str, tuple[int, int]]:
