@@ -6,7 +6,7 @@
 The client process owns the store: workers (local processes or Dask workers, which may sit on other machines
 without a shared file system) return each task's Dataset, and the client writes it as a part at once.
 A task that raises is recorded (``failures.json`` in the parts folder) while the others go on; the sweep then
-ends with :class:`SweepFailedError`, and ``--resume`` reruns only the tasks without a part.
+ends with :class:`SweepFailedError`, and ``--resume`` reruns only the tasks without a verified part.
 """
 
 from __future__ import annotations
@@ -151,7 +151,9 @@ def sweep(study: str | os.PathLike[str] | Study, out: str | os.PathLike[str], *,
     max_memory : int, optional
         Bytes one worker may use; tasks estimated above it fail before the sweep starts.
     resume : bool
-        Continue a stopped or partly failed sweep, running only tasks without a readable part.
+        Continue a stopped or partly failed sweep, running only tasks without a verified part (a damaged part is
+        recomputed). Whether or not it is given, a finished output of this study means there is nothing to do: it
+        is returned as it is; an output or parts of another study (or other settings) are refused.
     overwrite : bool
         Discard earlier output and parts.
     backend : str
@@ -165,6 +167,9 @@ def sweep(study: str | os.PathLike[str] | Study, out: str | os.PathLike[str], *,
     ------
     SweepFailedError
         Some tasks raised; every other task is stored, and the message lists the failures.
+    ValidationError
+        Before anything runs: a task that cannot fit in memory, an output that belongs to another study, a theory
+        that cannot cover the grid.
     """
     st = study if isinstance(study, Study) else load_study(study)
     resolved = backends.resolve(backend)
