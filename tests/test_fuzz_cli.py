@@ -22,6 +22,8 @@ from amsim import registry
 from amsim.cli import main
 from amsim.io import label, save_dataset
 
+# Hopfield's update limit, under its name before or after the rename to max_steps
+STEPS = next(n for n in ("max_steps", "max_sweeps") if n in registry.family("hopfield").params.constraints())
 SECONDS = 5.0  # per case; bad input must fail before any real work
 HUGE = 10**10  # far beyond any machine's memory in every size parameter
 
@@ -171,7 +173,7 @@ def run_cases() -> list[list[str]]:
         [*base, "--card", "sdm/classroom"], [*base, "--card", "cards"], [*base, "--out", "x.txt"],
         [*base, "--out", "existing.nc"], [*base, "--out", "blocker/r.nc"], [*base, "--backend", "gpu"],
         [*base, "update=glauber"], [*base, "update=sync", "order=fixed"], [*base, "load=3"],
-        [*base, "n_neurons=100000", "load=0.5"], ["run", "hopfield.glass"], ["run", "hopfield.glass", "max_sweeps=1",
+        [*base, "n_neurons=100000", "load=0.5"], ["run", "hopfield.glass"], ["run", "hopfield.glass", f"{STEPS}=1",
                                                                               "update=glauber", "temperature=1"],
         ["run", "sdm.recall", "radius=5000"], ["run", "sdm.recall", "association=hetero", "max_steps=3"],
         ["run", "sdm.attention", "max_steps=3"], ["run", "sdm.recall", "design=selected", "radius=3"],

@@ -146,11 +146,15 @@ def _toml(value: Any) -> str:
 
 
 def shrunk_study(name: str) -> str:
-    """The study file with SHRINK's trials, fixed parameters and axes in place of the written ones."""
+    """The study file with SHRINK's trials, fixed parameters and axes in place of the written ones (under the
+    name the study uses, should Hopfield's max_sweeps be renamed max_steps)."""
     data = tomllib.loads((ROOT / "analysis" / name / "study.toml").read_text())
     change = SHRINK[name]
+    params = dict(change["params"])
+    if "max_sweeps" in params and "max_steps" in data.get("params", {}):
+        params["max_steps"] = params.pop("max_sweeps")
     data["trials"] = change["trials"]
-    data["params"] = {**data.get("params", {}), **change["params"]}
+    data["params"] = {**data.get("params", {}), **params}
     data["axes"] = {**data.get("axes", {}), **change["axes"]}
     tables = {k: data.pop(k) for k in ("params", "axes")}
     lines = [f"{k} = {_toml(v)}" for k, v in data.items()]

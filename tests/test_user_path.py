@@ -18,6 +18,8 @@ from amsim.exceptions import ValidationError
 from amsim.io import label, load_dataset, save_dataset
 from amsim.sweep import load_study
 
+# Hopfield's update limit, under its name before or after the rename to max_steps
+STEPS = next(n for n in ("max_steps", "max_sweeps") if n in registry.family("hopfield").params.constraints())
 ROOT = Path(__file__).resolve().parents[1]
 STUDY = """
 experiment = "hopfield.retrieval"
@@ -121,7 +123,7 @@ def test_overrides_are_recorded_and_fingerprinted(study, in_tmp, capsys):
 def test_temperature_of_stochastic_dynamics_is_swept_from_a_study_alone(in_tmp):
     path = in_tmp / "glauber.toml"
     path.write_text('experiment = "hopfield.retrieval"\ntrials = 2\n[params]\nupdate = "glauber"\nn_neurons = 40\n'
-                    "cues = 2\nmax_sweeps = 5\n[axes]\ntemperature = [0.2, 0.8]\n")
+                    f"cues = 2\n{STEPS} = 5\n[axes]\ntemperature = [0.2, 0.8]\n")
     st = load_study(path)
     assert [t.params.temperature for t in st.tasks] == [0.2, 0.8]
     assert st.fixed["update"] == "glauber" and "temperature" not in st.fixed
