@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from amsim.exceptions import ValidationError
 from amsim.families.hopfield import HopfieldNetwork
 from amsim.patterns import corrupt
+from amsim.runner import check_seed
 
 # Five 10 x 10 letters (# = +1, . = -1), drawn for amsim; rows of each letter separated by "/".
 LETTERS = {
@@ -42,7 +44,15 @@ def run_demo(noise: float = 0.25, seed: int = 0, update: str = "async", backend:
     -------
     str
         The drawing, one block per letter (stored, cue, retrieved) and the overlap reached.
+
+    Raises
+    ------
+    ValidationError
+        If ``noise`` is not in [0, 1] or ``seed`` is not a valid seed.
     """
+    if not 0 <= noise <= 1:  # also refuses NaN
+        raise ValidationError(f"demo: --noise must be a fraction in 0 .. 1 (got {noise!r})")
+    check_seed(seed, "demo: --seed")
     rng = np.random.default_rng(seed)
     patterns = letter_patterns()
     net = HopfieldNetwork(n_neurons=patterns.shape[1], backend=backend, random_state=rng).store(patterns)
