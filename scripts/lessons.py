@@ -65,7 +65,7 @@ def parse(text: str, where: str) -> list[tuple[str, str | None, str]]:
 def notebook(source: Path, version: str) -> nbformat.NotebookNode:
     """The ``version`` ("student" or "teacher") notebook of a lesson source, without outputs, with stable cell ids."""
     nb = nbformat.v4.new_notebook(metadata=KERNEL)
-    for kind, only, text in parse(source.read_text(encoding="utf-8"), str(source.relative_to(ROOT))):
+    for kind, only, text in parse(source.read_text(encoding="utf-8"), str(source)):
         if only in (None, version):
             make = nbformat.v4.new_markdown_cell if kind == "markdown" else nbformat.v4.new_code_cell
             nb.cells.append(make(text, id=f"{source.stem[:2]}-{len(nb.cells):03d}"))

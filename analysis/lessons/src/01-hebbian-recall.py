@@ -60,10 +60,10 @@ print("W:", W.shape, W.dtype, "values from", W.min(), "to", W.max())
 
 fields = xi @ W.astype(float) / 100                      # h for each stored letter, (5, 100)
 print("smallest xi_i h_i per letter:", (xi * fields).min(axis=1).round(2))
-print("fixed points:", dict(zip(stored.names, net.stable(), strict=True)))
+print("fixed points:", stored.names, net.stable())
 
-fig, ax = plt.subplots(figsize=(3.6, 3))
-image = ax.imshow(W, cmap="RdBu_r", vmin=-5, vmax=5)
+fig, ax = plt.subplots(figsize=(3.2, 2.6))
+image = ax.imshow(W, cmap="RdBu_r", vmin=-5, vmax=5, interpolation="nearest")
 fig.colorbar(image, ax=ax, label="$W_{ij}$ [stored patterns]")
 ax.set(title="Hebbian couplings of A, L, C, X, T", xlabel="neuron j", ylabel="neuron i")
 save_figure(fig, "01-weights")
