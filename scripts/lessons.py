@@ -22,6 +22,7 @@ import os
 import re
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -37,9 +38,10 @@ MARKER = re.compile(r"^# %%(?: \[(?P<kind>markdown)\])?(?: (?P<only>student|teac
 KERNEL = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
           "language_info": {"name": "python"}}
 CELL_TIMEOUT = 120  # seconds; a lesson must run in well under a minute on 2 cores
-# One Numba thread per kernel: the lessons' networks are small, and on a busy machine Numba's parallel regions wait
-# for cores that other work holds (2-3 times slower on the shared 2-core development machine).
-KERNEL_ENV = {"NUMBA_NUM_THREADS": "1"}
+# One thread per kernel (Numba and BLAS): the lessons' networks are small, and on a busy machine parallel regions
+# wait for cores that other work holds (2-3 times slower on the shared 2-core development machine); two kernels at a
+# time (execute_all) use two cores instead.
+KERNEL_ENV = {"NUMBA_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 def parse(text: str, where: str) -> list[tuple[str, str | None, str]]:
@@ -94,7 +96,7 @@ def build() -> None:
 
 
 def execute(path: Path) -> float:
-    """Run a notebook in a fresh kernel (one Numba thread) in its own folder; returns the seconds taken. Outputs are
+    """Run a notebook in a fresh single-threaded kernel in its own folder; returns the seconds taken. Outputs are
     not written back.
 
     Raises
@@ -109,6 +111,19 @@ def execute(path: Path) -> float:
     NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute(env={**os.environ, **KERNEL_ENV})
     return time.perf_counter() - start
+
+
+def execute_all(paths: list[Path], workers: int = 2) -> dict[Path, float | Exception]:
+    """Run notebooks ``workers`` at a time (:func:`execute`); each one's seconds, or the error it raised."""
+
+    def one(path: Path) -> float | Exception:
+        try:
+            return execute(path)
+        except Exception as exc:  # reported per notebook by the caller
+            return exc
+
+    with ThreadPoolExecutor(workers) as pool:
+        return dict(zip(paths, pool.map(one, paths), strict=True))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -64,9 +64,16 @@ def test_the_lessons_readme_lists_every_lesson_with_its_running_time():
         assert re.search(r"\| \d+ s / \d+ s \|", row), row
 
 
+@pytest.fixture(scope="module")
+def executed() -> dict:
+    """Every notebook run once, two at a time (single-threaded kernels): its seconds, or the error it raised."""
+    return lessons.execute_all(NOTEBOOKS, workers=2)
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[str(p.relative_to(lessons.LESSONS)) for p in NOTEBOOKS])
-def test_notebook_runs_without_error(path):
-    lessons.execute(path)  # raises CellExecutionError, naming the cell, when a cell fails
+def test_notebook_runs_without_error(path, executed):
+    if isinstance(executed[path], Exception):
+        raise executed[path]  # a CellExecutionError names the cell and its error
 
 
 def test_the_teachers_demo_commands_run():
