@@ -43,7 +43,7 @@ save_figure(fig, "01-letters")
 # ## 2. Hebb's rule
 #
 # "Neurons that fire together wire together": to store patterns $\xi^1, \dots, \xi^P$, the coupling between
-# neurons $i$ and $j$ counts how often they agree,
+# neurons $i$ and $j$ counts the patterns in which they agree minus those in which they disagree,
 #
 # $$W_{ij} = \sum_{\mu=1}^{P} \xi_i^\mu \xi_j^\mu \quad (i \ne j), \qquad W_{ii} = 0 .$$
 #
@@ -69,7 +69,7 @@ ax.set(title="Hebbian couplings of A, L, C, X, T", xlabel="neuron j", ylabel="ne
 save_figure(fig, "01-weights")
 
 # %% [markdown]
-# The field of neuron $i$ in stored pattern $\mu$ is $\xi_i^\mu (1 - P/N)$, the **signal**, plus the **crosstalk**
+# The field of neuron $i$ in stored pattern $\mu$ is $\xi_i^\mu (1 - 1/N)$, the **signal**, plus the **crosstalk**
 # $\frac{1}{N}\sum_{\nu \ne \mu} \xi_i^\nu \sum_{j \ne i} \xi_j^\nu \xi_j^\mu$ from the other patterns. The pattern is a
 # fixed point as long as the crosstalk never outweighs the signal.
 #
