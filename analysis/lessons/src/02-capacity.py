@@ -85,9 +85,10 @@ ax.legend(fontsize=7)
 save_figure(fig, "02-fixed-points")
 
 # %% [markdown]
-# Exact fixed points are gone long before $\alpha = 0.138$: with 400 neurons, one of them is almost always
-# unstable. Yet the network still *retrieves*: started from a pattern, it flips those few neurons and settles in a
-# nearby state. So we measure retrieval instead.
+# Exact fixed points thin out well before $\alpha = 0.138$: with 400 neurons only about a third of the stored
+# patterns are still exact fixed points at $\alpha_c$, and in larger networks even fewer (exercise E2). Yet the
+# network still *retrieves*: started from a pattern, it flips its few unstable neurons and settles in a nearby
+# state. So we measure retrieval instead.
 #
 # ## 3. Retrieval against the load, for two sizes
 #

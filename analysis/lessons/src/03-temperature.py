@@ -79,8 +79,9 @@ ax.legend(fontsize=7)
 save_figure(fig, "03-traces")
 
 # %% [markdown]
-# After a few sweeps the overlap fluctuates around a stationary value: the thermal average $m(T)$. We average the
-# trace over sweeps 20-40 and compare with the retrieval state of the replica-symmetric theory,
+# After a few sweeps the overlap fluctuates around a stationary value: the thermal average $m(T)$ (just above the
+# melting temperature the decay is slow, so 40 sweeps give only a rough value there). We average the trace over
+# sweeps 20-40 and compare with the retrieval state of the replica-symmetric theory,
 # `rs.rs_finite_temperature(alpha, T)["m"]`, which exists only below the melting temperature $T_M(\alpha)$
 # (`rs.retrieval_temperature`).
 
@@ -125,7 +126,8 @@ save_figure(fig, "03-spin-glass")
 
 # %% [markdown]
 # Below $T_g$ the spins freeze ($q > 0$) while the largest overlap with a stored pattern stays small: frozen, but no
-# memory. (Averaging over only 30 sweeps leaves a bias of a few hundredths in $q$ above $T_g$.)
+# memory. (Short runs of a finite network put the simulated $q$ a few hundredths above the theory; above $T_g$ that
+# bias is all there is.)
 #
 # ## 4. The phase diagram
 #
