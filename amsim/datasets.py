@@ -57,8 +57,11 @@ class PatternSet:
         return self.patterns.reshape(-1, *self.shape)
 
     def select(self, names: Iterable[str]) -> PatternSet:
-        """The patterns with the given names, in that order (a string selects one name per character)."""
+        """The patterns with the given names, in that order (a string selects one name per character); for sets
+        whose names are unique (in :func:`sklearn_digits` they repeat: select rows by index there)."""
         index = {name: k for k, name in enumerate(self.names)}
+        if len(index) != len(self.names):
+            raise ValidationError("PatternSet.select: the names of this set repeat (select rows by index instead)")
         chosen = list(names)
         unknown = [name for name in chosen if name not in index]
         if unknown:

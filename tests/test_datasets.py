@@ -88,6 +88,8 @@ def test_sklearn_digits_are_thresholded_8_by_8_images():
     assert set(np.unique(s.patterns)) == {-1, 1}
     assert set(s.names) == set(string.digits)
     assert (datasets.sklearn_digits(threshold=0).patterns == 1).all()
+    with pytest.raises(ValidationError, match="repeat"):
+        s.select("3")
 
 
 def test_sklearn_digits_without_scikit_learn_says_what_to_install(monkeypatch):
