@@ -74,8 +74,14 @@ def all_workloads(quick: bool, only: list[str] | None = None, match: str | None 
     """
     found = []
     for fam in registry.families():
+        if only is not None and fam.name not in only:
+            continue
         module = f"amsim.families.{fam.name}.bench"
-        if (only is None or fam.name in only) and importlib.util.find_spec(module) is not None:
+        try:
+            spec = importlib.util.find_spec(module)
+        except ModuleNotFoundError:  # a plugin family (AMSIM_PLUGINS) lives outside amsim.families
+            spec = None
+        if spec is not None:
             found.extend(importlib.import_module(module).workloads(quick))
     return [w for w in found if match is None or match.lower() in w.name.lower()]
 
@@ -173,6 +179,9 @@ def main(repeats: int = 5, threads: list[int] | None = None, quick: bool = False
           "warm-up; 'vs' columns are amsim's speed-up (other median / amsim median)")
     print(format_table(result))
     if json_out:
-        json_out.write_text(json.dumps({"machine": platform.platform(), "repeats": repeats, **result}, indent=1))
+        from amsim.io import atomic_write
+
+        with atomic_write(Path(json_out)) as tmp:
+            Path(tmp).write_text(json.dumps({"machine": platform.platform(), "repeats": repeats, **result}, indent=1))
         print(f"json: {json_out}")
     return result

@@ -89,3 +89,39 @@ def capacity(ds: xr.Dataset, *, along: str = "load", var: str = "success", level
     return xr.Dataset({"capacity": out(est, f"{along} where mean {var} falls through {level:g}"),
                        "capacity_low": out(low, f"lower {confidence:.0%} bootstrap bound"),
                        "capacity_high": out(high, f"upper {confidence:.0%} bootstrap bound")})
+
+
+def falling_axis(ds: xr.Dataset, var: str, level: float) -> tuple[str, int, int]:
+    """The swept axis along which the trial mean of ``var`` falls through ``level`` at the most points of the
+    other axes (a share of them; the first such axis on a tie): the natural ``along`` of a boundary.
+
+    Parameters
+    ----------
+    ds : xr.Dataset
+        Sweep result with ``var`` on (swept axes..., trial[, cue]).
+    var, level
+        Order parameter and the level it falls through.
+
+    Returns
+    -------
+    axis, crossings, points : str, int, int
+        The axis, and at how many of the points of the other axes the mean falls through ``level`` along it.
+
+    Raises
+    ------
+    ValidationError
+        If ``var`` has no numeric swept axis with at least two values.
+    """
+    mean = ds[var].astype(float)
+    mean = mean.mean([d for d in SAMPLE_DIMS if d in mean.dims])
+    candidates = [str(d) for d in mean.dims if ds[d].dtype.kind in "iuf" and ds.sizes[d] > 1]
+    if not candidates:
+        raise ValidationError(f"boundary: {var!r} has no numeric swept axis with two or more values to cross (got "
+                              f"dims {tuple(ds[var].dims)})")
+    best = ("", -1, 1)
+    for axis in candidates:
+        m = mean.transpose(..., axis).values.reshape(-1, ds.sizes[axis])
+        crossings = int(np.sum(((m[:, :-1] >= level) & (m[:, 1:] < level)).any(axis=1)))
+        if crossings * best[2] > best[1] * len(m):
+            best = (axis, crossings, len(m))
+    return best

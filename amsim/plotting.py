@@ -309,6 +309,10 @@ def _default_y(ds: xr.Dataset, x: str | None) -> list[str]:
 def _check_axes(ds: xr.Dataset, x: str | None, y: list[str]) -> str:
     """The x coordinate (default: the first swept axis, else the first other dimension every ``y`` has), after
     checking that every ``y`` exists and varies along it."""
+    if not y:  # nothing varies along the requested x: name what does
+        others = [str(d) for d in ds.dims if d not in SAMPLE_DIMS]
+        raise ValidationError(f"plot: --x must be a dimension, other than {' and '.join(SAMPLE_DIMS)}, of the "
+                              f"variables (got {x!r}; allowed: " + (", ".join(others) or "none") + ")")
     for name in y:
         if name not in ds.data_vars:
             raise ValidationError(f"plot: unknown variable {name!r}" + did_you_mean(name, list(map(str, ds.data_vars))))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,15 +13,72 @@ from amsim.cards import load_card
 from amsim.exceptions import ValidationError
 from amsim.io import make_attrs
 from amsim.params import Params
+from amsim.resources import format_bytes, memory_limit
 from amsim.seeding import task_rng
+
+#: Largest seed: NetCDF stores the ``seed`` attribute as a signed 64-bit integer.
+MAX_SEED = 2**63 - 1
+#: Most trials of one run or task (each trial is an independent network; more belong in separate runs).
+MAX_TRIALS = 1_000_000
+
+
+def check_trials(trials: int, where: str = "trials") -> None:
+    """Validate a number of trials (``where`` names it in the message)."""
+    if isinstance(trials, bool) or not isinstance(trials, int) or trials < 1:
+        raise ValidationError(f"{where}: must be an integer >= 1 (got {trials!r})")
+    if trials > MAX_TRIALS:
+        raise ValidationError(f"{where}: must be <= {MAX_TRIALS:,} (got {trials:,}; allowed: split the work into "
+                              "several runs or seeds)")
+
+
+def check_seed(seed: int, where: str = "seed") -> None:
+    """Validate a seed (``where`` names it in the message)."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise ValidationError(f"{where}: must be an integer in 0 .. 2**63 - 1 (got {seed!r}; NetCDF stores it as a "
+                              "64-bit integer)")
 
 
 def check_run_settings(trials: int, seed: int) -> None:
     """Validate the protocol settings shared by runs and studies."""
-    if isinstance(trials, bool) or not isinstance(trials, int) or trials < 1:
-        raise ValidationError(f"trials: must be an integer >= 1 (got {trials!r})")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValidationError(f"seed: must be an integer >= 0 (got {seed!r})")
+    check_trials(trials)
+    check_seed(seed)
+
+
+def estimate_memory(exp: registry.Experiment, params: Params, trials: int) -> int | None:
+    """Peak bytes of one run from the experiment's declared estimate, None where it declares none."""
+    estimate = getattr(exp, "memory", None)
+    return None if estimate is None else int(estimate(params, trials))
+
+
+def check_memory(exp: registry.Experiment, params: Params, trials: int, *, workers: int = 1,
+                 max_memory: int | None = None, where: str = "run") -> int | None:
+    """Refuse a run whose estimated peak memory exceeds what one of ``workers`` may use (:func:`memory_limit`),
+    before anything is allocated; returns the estimate (None: the experiment declares none)."""
+    need = estimate_memory(exp, params, trials)
+    limit = memory_limit(workers, max_memory)
+    if need is not None and limit and need > limit:
+        share = "the --max-memory" if max_memory else (
+            "80% of the memory available now" + (f" over {workers} workers" if workers > 1 else ""))
+        raise ValidationError(f"{where}: needs about {format_bytes(need)} (got a limit of {format_bytes(limit)}, "
+                              f"{share}, for {trials} trials of {exp.name}; allowed: smaller sizes, fewer trials"
+                              + (", fewer --workers or a larger --max-memory)" if workers > 1 or max_memory
+                                 else ")"))
+    return need
+
+
+def check_ignored(exp: registry.Experiment, names: Iterable[str], params: Params, where: str = "run") -> None:
+    """Refuse a parameter set explicitly (``names``: given on the command line, in a study's ``[params]`` or
+    ``[axes]``) to a value other than its default when the experiment ignores it (``Experiment.ignores``): the
+    result would carry a setting that had no effect. Values that come from a card are not refused: a card is a
+    preset for the whole family."""
+    ignores = exp.ignores
+    defaults = exp.family.params.constraints()
+    for name in (exp.family.params.renamed.get(n, n) for n in names):  # a former name counts as the new one
+        value = getattr(params, name)
+        if name in ignores and value != defaults[name][0]:
+            raise ValidationError(f"{where}: {exp.name} ignores {name} (got {name}={value!r}; allowed: the default "
+                                  f"{defaults[name][0]!r}, or an experiment that uses it; `amsim experiments "
+                                  f"{exp.name}` lists what it uses)")
 
 
 def execute(experiment: str, params: Params, *, trials: int, seed: int, coords: Mapping[str, Any],
@@ -84,8 +141,10 @@ def plan_run(experiment: str, params: Mapping[str, Any] | None = None, *, card: 
         p, title, refs = c.build(**overrides), c.title, c.references
     else:
         p, title, refs = exp.family.params.from_dict(overrides), exp.family.title, ()
-    return RunPlan(experiment, exp.family.name, exp.validate(p), title, tuple(refs), trials, seed,
-                   backends.resolve(backend))
+    p = exp.validate(p)
+    check_ignored(exp, overrides, p)
+    check_memory(exp, p, trials)
+    return RunPlan(experiment, exp.family.name, p, title, tuple(refs), trials, seed, backends.resolve(backend))
 
 
 def run(experiment: str, params: Mapping[str, Any] | None = None, *, card: str | None = None, trials: int = 10,

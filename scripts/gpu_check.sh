@@ -20,7 +20,7 @@ fi
 "$PY" -c "import sys; from amsim import backends
 sys.exit(0 if backends.cuda_available() else 'gpu_check: no usable NVIDIA GPU (nothing to check)')"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || true
-timeout 420 "$PY" -m pytest --rungpu -q tests/test_gpu.py "$@"
+timeout 330 "$PY" -m pytest --rungpu -q tests/test_gpu.py "$@"
 timeout 150 "$PY" - <<'PY'
 """GPU timing: median of 3 after a warm-up (JIT), the cuda backend beside the cpu backend, same inputs."""
 import numpy as np

@@ -145,3 +145,65 @@ def test_truncated_part_is_recomputed_never_combined(plugin, in_tmp, reference):
     ds = sweep(path, in_tmp / "t.nc", executor="serial", resume=True, quiet=True)
     assert ran(plugin) == [2, 5]
     xr.testing.assert_identical(values(ds), values(reference))
+
+
+def flip_data_bytes(path: Path, variable: str, count: int) -> None:
+    """Invert ``count`` bytes in the middle of ``variable``'s stored data (not the header, not a truncation)."""
+    import h5py
+
+    with h5py.File(path, "r") as f:
+        dset = f[variable]
+        info = dset.id.get_chunk_info(0) if dset.chunks else None
+        offset, size = (info.byte_offset, info.size) if info else (dset.id.get_offset(), dset.id.get_storage_size())
+    assert size >= count
+    start = offset + (size - count) // 2
+    data = bytearray(path.read_bytes())
+    data[start:start + count] = bytes(b ^ 0xFF for b in data[start:start + count])
+    path.write_bytes(bytes(data))
+
+
+def test_part_with_flipped_data_bytes_is_detected_recomputed_and_never_combined(plugin, in_tmp):
+    from amsim.exceptions import ValidationError
+    from amsim.sweep import load_study
+    from amsim.sweep.store import Store
+
+    path = in_tmp / "study.toml"
+    path.write_text(STUDY.format(markers=plugin, duration=0.0).replace("trials = 3", "trials = 100"))
+    whole = sweep(path, in_tmp / "whole.nc", executor="serial", quiet=True)
+    (plugin / "raise-5").touch()
+    with pytest.raises(SweepFailedError):
+        sweep(path, in_tmp / "t.nc", executor="serial", quiet=True)
+    part = in_tmp / "t.nc.parts" / "part-2.nc"
+    flip_data_bytes(part, "value", 512)  # 512 of the 800 bytes of 100 float64 draws, as in the issue
+    # two independent guards: the digest written beside the part, and HDF5's Fletcher-32 checksum of the array
+    store = Store(in_tmp / "t.nc", load_study(path))
+    assert store.problem(store.study.tasks[2]) == "digest mismatch (damaged on disk)"
+    with pytest.raises(ValidationError, match="cannot read"):
+        load_dataset(part)
+    (plugin / "raise-5").unlink()
+    (plugin / "ran.log").unlink()
+    ds = sweep(path, in_tmp / "t.nc", executor="serial", resume=True, quiet=True)
+    assert ran(plugin) == [2, 5]  # the damaged part was recomputed with the failed task
+    xr.testing.assert_identical(values(ds), values(whole))
+    assert float(abs(ds["value"]).max()) <= 1.0
+    # the combined file is checksummed too: damage there fails to load instead of giving wrong numbers
+    flip_data_bytes(in_tmp / "t.nc", "value", 512)
+    with pytest.raises(ValidationError, match="damaged"):
+        load_dataset(in_tmp / "t.nc")
+
+
+def test_part_damaged_after_its_check_is_never_combined(plugin, in_tmp):
+    """A part that changes between the resume check and the combination is refused there and removed."""
+    from amsim.sweep import load_study
+    from amsim.sweep.store import DamagedPartError, Store
+
+    st = load_study(study(in_tmp, plugin))
+    (plugin / "raise-5").touch()
+    with pytest.raises(SweepFailedError):
+        sweep(st, in_tmp / "d.nc", executor="serial", quiet=True)
+    store = Store(in_tmp / "d.nc", st)
+    store.open(resume=True, overwrite=False)
+    flip_data_bytes(store.path(st.tasks[1]), "value", 8)
+    with pytest.raises(DamagedPartError, match="part-1.nc .* is damaged"):
+        store.combine()
+    assert not store.path(st.tasks[1]).exists()

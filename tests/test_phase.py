@@ -144,7 +144,8 @@ def test_boundary_command_prints_saves_and_rejects(tmp_path, capsys):
     saved = load_dataset(tmp_path / "sweep-boundary.nc")
     np.testing.assert_allclose(saved["boundary"].values, [0.33, 0.51], atol=1e-12)
     np.testing.assert_allclose(saved["spin_glass_temperature"].values, 1 + np.sqrt(loads))
-    for args, fragment in ((["--var", "nope"], "'nope' variable"), (["--theory", "hopfield-sg"], "missing input"),
+    for args, fragment in ((["--var", "nope"], "unknown variable 'nope'"),
+                           (["--theory", "hopfield-sg"], "missing input"),
                            (["--level", "nan"], "--level must be a finite number")):
         with pytest.raises(SystemExit) as failed:
             main(["boundary", str(path), "--out", str(tmp_path / "x.nc"), *args])

@@ -175,5 +175,6 @@ def test_plot_command_overlays(tmp_path, capsys):
     save_dataset(ds, tmp_path / "c.nc")
     with pytest.raises(SystemExit) as done:
         main(["plot", str(tmp_path / "c.nc"), "--y", "overlap", "--y", "success", "--overlay"])
-    assert done.value.code == 0 and (tmp_path / "c.png").stat().st_size > 10_000
+    assert done.value.code == 0 and (tmp_path / "c-y=overlap+success.png").stat().st_size > 10_000
+    assert capsys.readouterr().out.strip().endswith("c-y=overlap+success.png")
     assert load_dataset(tmp_path / "c.nc").attrs["theory"] == "hopfield-rs"

@@ -117,10 +117,17 @@ def test_resume_recomputes_a_corrupt_part_and_refuses_another_study(in_tmp):
     assert st.tasks[0] in store.pending()
     ds = sweep(path, out, executor="serial", backend="cpu", resume=True, quiet=True)
     assert np.isfinite(ds["overlap"]).all()
-    with pytest.raises(ValidationError, match="exists"):
-        sweep(path, out, executor="serial", backend="cpu", quiet=True)
-    store.open(resume=False, overwrite=True)
+    stamp = out.stat().st_mtime_ns
+    for resume in (False, True):  # the same study again: nothing to do, the file is left as it is
+        xr.testing.assert_identical(sweep(path, out, executor="serial", backend="cpu", resume=resume, quiet=True), ds)
+    assert out.stat().st_mtime_ns == stamp
     write_study(in_tmp / "s", trials=4)
+    for resume in (False, True):  # another study's finished output is never replaced without --overwrite
+        with pytest.raises(ValidationError, match="different study"):
+            sweep(path, out, executor="serial", backend="cpu", resume=resume, quiet=True)
+    assert out.stat().st_mtime_ns == stamp
+    out.unlink()
+    store.open(resume=False, overwrite=True)  # parts of the first study
     with pytest.raises(ValidationError, match="different study"):
         sweep(path, out, executor="serial", backend="cpu", resume=True, quiet=True)
 

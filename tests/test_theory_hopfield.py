@@ -91,5 +91,7 @@ def test_cli_finite_temperature(tmp_path):
     assert result.exit_code == 0, result.output
     ds = load_dataset(out)
     assert ds["overlap_theory"].dims == ("load", "temperature") and ds.sizes["temperature"] == 5
-    result = CliRunner().invoke(cli, ["theory", "hopfield-rs", "load=0.1", "temperature=-1", "--out", str(out)])
+    bad = tmp_path / "bad.nc"
+    result = CliRunner().invoke(cli, ["theory", "hopfield-rs", "load=0.1", "temperature=-1", "--out", str(bad)])
     assert result.exit_code != 0 and "temperature must be >= 0 (got -1)" in str(result.exception or result.output)
+    assert not bad.exists()

@@ -6,15 +6,13 @@
 The client process owns the store: workers (local processes or Dask workers, which may sit on other machines
 without a shared file system) return each task's Dataset, and the client writes it as a part at once.
 A task that raises is recorded (``failures.json`` in the parts folder) while the others go on; the sweep then
-ends with :class:`SweepFailedError`, and ``--resume`` reruns only the tasks without a part.
+ends with :class:`SweepFailedError`, and ``--resume`` reruns only the tasks without a verified part.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-import traceback
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,61 +21,19 @@ import xarray as xr
 
 from amsim import backends, registry
 from amsim.exceptions import AmsimError, ValidationError
-from amsim.io import make_attrs, param_coordinate
-from amsim.resources import format_bytes, physical_memory
-from amsim.runner import execute
+from amsim.io import load_dataset, make_attrs, param_coordinate
+from amsim.runner import check_memory
 from amsim.sweep.executors import make_executor
+from amsim.sweep.jobs import Job, run_job
+from amsim.sweep.plan import dry_run
 from amsim.sweep.spec import Study, Task, load_study
-from amsim.sweep.store import Store
+from amsim.sweep.store import AlreadyComplete, Store
 
-__all__ = ["Study", "SweepFailedError", "Task", "load_study", "sweep"]
+__all__ = ["Study", "SweepFailedError", "Task", "dry_run", "load_study", "sweep"]
 
 
 class SweepFailedError(AmsimError):
     """Some tasks failed; the others are stored, and ``--resume`` reruns only the failed ones."""
-
-
-@dataclass(frozen=True)
-class Job:
-    """Everything a worker needs to run one task (plain, picklable values)."""
-
-    experiment: str
-    params: dict[str, Any]
-    trials: int
-    seed: int
-    coords: dict[str, Any]
-    index: tuple[int, ...]
-    backend: str
-    threads: int
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a worker sends back: the task's Dataset, or the error that stopped it."""
-
-    dataset: xr.Dataset | None
-    error: str | None = None
-
-
-def failed(job: Job, error: str) -> Outcome:
-    """The outcome of a job that did not produce a Dataset."""
-    return Outcome(None, error)
-
-
-def run_job(job: Job) -> Outcome:
-    """Run one task in a worker: its Dataset with the swept coordinates added, or the error (never raises)."""
-    try:
-        backends.set_threads(job.threads)
-        exp = registry.experiment(job.experiment)
-        p = exp.family.params.from_dict(job.params)
-        ds = execute(job.experiment, p, trials=job.trials, seed=job.seed, coords=job.coords, backend=job.backend)
-        ds = ds.expand_dims({name: [value] for name, value in job.coords.items()})
-        for name, value in job.coords.items():
-            ds[name] = param_coordinate(exp.family.params, name, [value])
-        return Outcome(ds)
-    except Exception as exc:  # reported per task by the client; the sweep goes on
-        last = traceback.extract_tb(exc.__traceback__)[-1]
-        return Outcome(None, f"{type(exc).__name__}: {exc} (at {Path(last.filename).name}:{last.lineno})")
 
 
 def axis_coords(st: Study) -> dict[str, xr.DataArray]:
@@ -87,27 +43,40 @@ def axis_coords(st: Study) -> dict[str, xr.DataArray]:
 
 
 def theory_dataset(st: Study) -> xr.Dataset | None:
-    """The study's theory curve on its axes (inputs that are not swept come from the base parameters)."""
+    """The study's theory curve on its axes (inputs that are not swept come from the fixed parameters).
+
+    Raises
+    ------
+    ValidationError
+        The theory rejects a value of this study's grid (e.g. a temperature it cannot take).
+    """
     if not st.theory:
         return None
     th = registry.theory(st.theory)
-    inputs = {name: np.asarray(st.axes[name]) if name in st.axes else getattr(st.base, name) for name in th.inputs}
-    return th.fn(**inputs)
+    inputs = {name: np.asarray(st.axes[name]) if name in st.axes else st.fixed[name] for name in th.inputs}
+    try:
+        return th.fn(**inputs)
+    except ValueError as exc:  # ValidationError included: a value this theory does not cover
+        message = " ".join(str(exc).split())
+        raise ValidationError(f"{st.path}: theory {st.theory!r}: {message}") from None
 
 
-def check_memory(st: Study, workers: int, max_memory: int | None) -> None:
-    """Fail before anything runs if one task's estimated memory exceeds what a worker may use."""
-    estimate = registry.experiment(st.experiment).memory
-    if estimate is None:
-        return
-    limit = max_memory or int(0.8 * physical_memory() / workers) or None
+def _where(st: Study, task: Task) -> str:
+    at = ", ".join(f"{k}={v!r}" for k, v in task.coords.items()) or "the fixed parameters"
+    return f"{st.path}: task at {at}"
+
+
+def check_task_memory(st: Study, workers: int, max_memory: int | None) -> None:
+    """Refuse the study before anything runs if one task's estimated memory exceeds what a worker may use
+    (:func:`amsim.runner.check_memory`)."""
+    exp = registry.experiment(st.experiment)
     for task in st.tasks:
-        need = estimate(task.params, st.trials)
-        if limit and need > limit:
-            where = ", ".join(f"{k}={v}" for k, v in task.coords.items()) or "the base parameters"
-            raise ValidationError(f"{st.path}: task at {where} needs about {format_bytes(need)} (got a limit of "
-                                  f"{format_bytes(limit)} per worker; allowed: fewer --workers, a larger "
-                                  "--max-memory, or a smaller task)")
+        check_memory(exp, task.params, st.trials, workers=workers, max_memory=max_memory, where=_where(st, task))
+
+
+def _say(message: str, quiet: bool) -> None:
+    if not quiet:
+        print(message, file=sys.stderr)
 
 
 def _progress(total: int, initial: int, quiet: bool) -> Any:
@@ -138,7 +107,9 @@ def sweep(study: str | os.PathLike[str] | Study, out: str | os.PathLike[str], *,
     max_memory : int, optional
         Bytes one worker may use; tasks estimated above it fail before the sweep starts.
     resume : bool
-        Continue a stopped or partly failed sweep, running only tasks without a readable part.
+        Continue a stopped or partly failed sweep, running only tasks without a verified part (a damaged part is
+        recomputed). Whether or not it is given, a finished output of this study means there is nothing to do: it
+        is returned as it is; an output or parts of another study (or other settings) are refused.
     overwrite : bool
         Discard earlier output and parts.
     backend : str
@@ -152,39 +123,56 @@ def sweep(study: str | os.PathLike[str] | Study, out: str | os.PathLike[str], *,
     ------
     SweepFailedError
         Some tasks raised; every other task is stored, and the message lists the failures.
+    ValidationError
+        Before anything runs: a task that cannot fit in memory, an output that belongs to another study, a theory
+        that cannot cover the grid.
     """
     st = study if isinstance(study, Study) else load_study(study)
     resolved = backends.resolve(backend)
     if resolved == "cuda":
         workers = min(workers or backends.gpu_count(), backends.gpu_count())
     runner = make_executor(executor, workers, scheduler, max_memory, gpus=resolved == "cuda")
-    check_memory(st, runner.workers, max_memory)
+    check_task_memory(st, runner.workers, max_memory)
     store = Store(Path(out), st, fmt)
+    try:
+        store.check(resume=resume, overwrite=overwrite)
+    except AlreadyComplete as done:
+        _say(str(done), quiet)
+        return xr.open_zarr(done.out) if fmt == "zarr" else load_dataset(done.out)
+    theory = theory_dataset(st)  # before any task: a theory that cannot cover the grid fails now
     store.open(resume=resume, overwrite=overwrite)
-    todo = store.pending()
     threads = max(1, (os.cpu_count() or 1) // runner.workers)
-    jobs = [Job(st.experiment, t.params.to_dict(), st.trials, st.seed, t.coords, t.index, resolved, threads)
-            for t in todo]
-    by_index = {t.index: t for t in todo}
-    failures = {}
-    with _progress(len(st.tasks), len(st.tasks) - len(todo), quiet) as bar:
-        for job, outcome in runner.imap(run_job, jobs):
-            task = by_index[job.index]
-            if outcome.error is None:
-                store.write(task, outcome.dataset)
-            else:
-                failures[task.index] = outcome.error
-                store.record_failure(task, outcome.error)
-            bar.update(1)
+    failures: dict[tuple[int, ...], str] = {}
+    with _progress(len(st.tasks), 0, quiet) as bar:
+        for _ in range(2):  # a second round recomputes a part damaged while the first ran
+            todo = store.pending()
+            if store.damaged:
+                _say(f"sweep: recomputing {len(store.damaged)} damaged part(s): " + "; ".join(store.damaged[:3])
+                     + (" ..." if len(store.damaged) > 3 else ""), quiet)
+            bar.n = len(st.tasks) - len(todo)
+            bar.refresh()
+            jobs = [Job(st.experiment, t.params.to_dict(), st.trials, st.seed, t.coords, t.index, resolved,
+                        threads) for t in todo if t.index not in failures]
+            by_index = {t.index: t for t in todo}
+            for job, outcome in runner.imap(run_job, jobs):
+                task = by_index[job.index]
+                if outcome.error is None:
+                    store.write(task, outcome.dataset)
+                else:
+                    failures[task.index] = outcome.error
+                    store.record_failure(task, outcome.error)
+                bar.update(1)
+            if not jobs:
+                break
     if failures:
-        first = next(t for t in todo if t.index in failures)
+        first = next(t for t in st.tasks if t.index in failures)
         raise SweepFailedError(f"sweep: {len(failures)} of {len(st.tasks)} tasks failed, the rest are saved; first: "
                                f"{first.coords} {failures[first.index]} (all in {store.failures_path}); fix the "
                                "cause and rerun with --resume")
-    attrs = make_attrs(title=st.title, experiment=st.experiment, family=st.family, params_json=st.base.to_json(),
+    attrs = make_attrs(title=st.title, experiment=st.experiment, family=st.family, params_json=st.fixed_json(),
                        backend=resolved, seed=st.seed, references=st.references)
-    attrs.update(study=st.name, trials=st.trials, axes=list(st.axes), theory=st.theory or "")  # plots evaluate it
-    theory = theory_dataset(st)
+    attrs.update(study=st.name, trials=st.trials, axes=list(st.axes), fingerprint=st.fingerprint(),
+                 overrides=" ".join(st.overrides), theory=st.theory or "")  # plots evaluate the theory
     if fmt == "zarr":
         return store.finish_zarr(axis_coords(st), theory, attrs)
     # the study's own axis values: combining parts may keep the first part's string width ('clipped' -> 'clip')

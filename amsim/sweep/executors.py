@@ -98,7 +98,7 @@ class ProcessExecutor:
 
     def imap(self, fn: Callable[[Any], Any], jobs: Iterable[Any]) -> Iterator[tuple[Any, Any]]:
         """Yield ``(job, outcome)`` as jobs finish; a job whose worker dies is retried, then failed."""
-        from amsim.sweep import failed
+        from amsim.sweep.jobs import failed
 
         queue = deque(jobs)
         deaths: dict[int, int] = {}
@@ -174,7 +174,7 @@ class DaskExecutor:
         import dask
         from distributed import Client, LocalCluster, as_completed
 
-        from amsim.sweep import failed
+        from amsim.sweep.jobs import failed
 
         jobs = list(jobs)
         if not jobs:

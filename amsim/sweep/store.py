@@ -1,8 +1,13 @@
 """The sweep store: one NetCDF part per finished task in ``<out>.parts/``, combined into ``<out>`` at the end.
 
-Crash safety: each part is written to a temporary file and renamed into place, so a part that exists is
-complete. A manifest (``manifest.json``) records the study fingerprint; ``--resume`` refuses parts written by
-a different study. The combined file is written last, atomically, and the parts folder is then removed.
+Crash safety: each part is written to a temporary file and renamed into place, then its SHA-256 digest is
+written beside it (``part-3-0.nc.sha256``), also atomically. A part counts as done only when its digest is there
+and matches its bytes, so a part that was truncated, damaged on disk or left without its digest by a crash is
+recomputed (on ``--resume``) and never combined; reading a part also checks the HDF5 Fletcher-32 checksums of its
+arrays (:func:`amsim.io.save_dataset`). A manifest (``manifest.json``) records the study fingerprint, and the
+combined output carries it as the ``fingerprint`` attribute: parts or an output written for a different study
+(or other settings) are refused, and a finished sweep of the same study has nothing to do. The combined file is written
+last, atomically, and the parts folder is then removed.
 """
 
 from __future__ import annotations
@@ -15,13 +20,26 @@ from typing import Any
 
 import xarray as xr
 
-from amsim.exceptions import ValidationError
-from amsim.io import atomic_write, check_writable, load_dataset, save_dataset
+from amsim.exceptions import AmsimError, ValidationError
+from amsim.io import ENGINE, atomic_write, check_writable, file_digest, load_dataset, save_dataset
 from amsim.sweep.spec import Study, Task
 
 FORMATS = ("netcdf", "zarr")
 MANIFEST = "manifest.json"
 FAILURES = "failures.json"
+DIGEST = ".sha256"
+
+
+class DamagedPartError(AmsimError):
+    """A part changed on disk after it was written (its digest no longer matches); it has been removed."""
+
+
+class AlreadyComplete(Exception):
+    """``--resume`` found this study's finished output: there is nothing to do (not an error)."""
+
+    def __init__(self, out: Path) -> None:
+        super().__init__(f"nothing to do: {out} is this study's finished output (use --overwrite to run it again)")
+        self.out = out
 
 
 def parts_dir_for(out: Path) -> Path:
@@ -34,15 +52,37 @@ def part_name(task: Task) -> str:
     return "part-" + "-".join(map(str, task.index)) + ".nc"
 
 
+def output_fingerprint(out: Path, fmt: str) -> str | None:
+    """The ``fingerprint`` attribute of a combined output (None: it has none, e.g. a file ``amsim run`` wrote).
+
+    Raises
+    ------
+    ValidationError
+        The output cannot be read.
+    """
+    try:
+        if fmt == "zarr":
+            found = xr.open_zarr(out).attrs.get("fingerprint")
+        else:
+            with xr.open_dataset(out, engine=ENGINE) as ds:
+                found = ds.attrs.get("fingerprint")
+    except Exception as exc:  # a damaged or foreign file: the user decides, with --overwrite
+        raise ValidationError(f"output: cannot read {str(out)!r} to resume it ({' '.join(str(exc).split())[:120]}; "
+                              "allowed: --overwrite to replace it, or another --out)") from None
+    return None if found is None else str(found)
+
+
 class Store:
     """Parts and combined output of one sweep.
 
     Parameters
     ----------
     out : Path
-        The combined NetCDF file to produce.
+        The combined NetCDF file (or Zarr folder) to produce.
     study : Study
         The study being swept.
+    fmt : {"netcdf", "zarr"}
+        Format of the combined output (parts are always NetCDF).
     """
 
     def __init__(self, out: Path, study: Study, fmt: str = "netcdf") -> None:
@@ -52,43 +92,80 @@ class Store:
         self.study = study
         self.format = fmt
         self.parts = parts_dir_for(self.out)
+        self.damaged: list[str] = []
 
-    def open(self, *, resume: bool, overwrite: bool) -> None:
-        """Check for conflicts with earlier output and make the parts folder; nothing is written on error."""
+    def check(self, *, resume: bool, overwrite: bool) -> None:
+        """Check for conflicts with earlier output; writes nothing.
+
+        Raises
+        ------
+        AlreadyComplete
+            The output is this study's finished result (with or without ``resume``): nothing to do.
+        ValidationError
+            The output belongs to another study or other settings; parts exist without ``resume``, or belong to
+            another study; or both options were given.
+        """
         if resume and overwrite:
             raise ValidationError("options: --resume and --overwrite exclude each other (got both)")
-        exists = [p for p in (self.out, self.parts) if p.exists()]
-        if exists and not (resume or overwrite):
-            raise ValidationError(f"output: {str(exists[0])!r} exists (use --resume to continue a stopped sweep, "
-                                  "--overwrite to start again, or another --out)")
         check_writable(self.out, folder=self.format == "zarr")
         if overwrite:
+            return
+        mine = self.study.fingerprint()
+        if self.out.exists():
+            found = output_fingerprint(self.out, self.format)
+            if found == mine:
+                raise AlreadyComplete(self.out)
+            whose = "the result of a different study or other settings" if found else "no sweep result"
+            raise ValidationError(f"output: {str(self.out)!r} exists and holds {whose} (got fingerprint {found}; "
+                                  f"this study's is {mine}; allowed: --overwrite to replace it, or another --out)")
+        if not self.parts.exists():
+            return
+        if not resume:
+            raise ValidationError(f"output: {str(self.parts)!r} exists (use --resume to continue a stopped sweep, "
+                                  "--overwrite to start again, or another --out)")
+        found = self._manifest().get("fingerprint")
+        if found != mine and (found is not None or any(self.parts.glob("part-*"))):
+            raise ValidationError(f"output: {str(self.parts)!r} holds parts of a different study (got "
+                                  f"fingerprint {found}; allowed: {mine}; use --overwrite)")
+
+    def _manifest(self) -> dict[str, Any]:
+        try:
+            found = json.loads((self.parts / MANIFEST).read_text())
+        except (OSError, ValueError):  # missing or damaged: nothing can be trusted to belong to this study
+            return {}
+        return found if isinstance(found, dict) else {}
+
+    def open(self, *, resume: bool, overwrite: bool) -> None:
+        """:meth:`check`, then make the parts folder with its manifest (emptied first with ``overwrite``)."""
+        self.check(resume=resume, overwrite=overwrite)
+        if overwrite:
             shutil.rmtree(self.parts, ignore_errors=True)
-        manifest = self.parts / MANIFEST
-        if resume and manifest.is_file():
-            found = json.loads(manifest.read_text()).get("fingerprint")
-            if found != self.study.fingerprint():
-                raise ValidationError(f"output: {str(self.parts)!r} holds parts of a different study (got "
-                                      f"fingerprint {found}; allowed: {self.study.fingerprint()}; use --overwrite)")
-        self.parts.mkdir(parents=True, exist_ok=True)
-        with atomic_write(manifest) as tmp:
+        with atomic_write(self.parts / MANIFEST) as tmp:
             Path(tmp).write_text(json.dumps({"fingerprint": self.study.fingerprint(), "study": str(self.study.path),
-                                             "tasks": len(self.study.tasks)}))
+                                             "tasks": len(self.study.tasks), "overrides": self.study.overrides}))
 
     def path(self, task: Task) -> Path:
         """Where the part of ``task`` lives."""
         return self.parts / part_name(task)
 
-    def is_done(self, task: Task) -> bool:
-        """The task's part exists and reads back as NetCDF (a truncated or corrupt part does not count)."""
+    def _digest_path(self, task: Task) -> Path:
         path = self.path(task)
+        return path.with_name(path.name + DIGEST)
+
+    def problem(self, task: Task) -> str | None:
+        """Why the task's part cannot be used (None: it is there and its bytes match its digest)."""
+        path, digest = self.path(task), self._digest_path(task)
         if not path.is_file():
-            return False
+            return "missing"
         try:
-            load_dataset(path)
-        except ValidationError:
-            return False
-        return True
+            expected = digest.read_text().strip()
+        except OSError:
+            return "no digest (written by a run that stopped)"
+        return None if file_digest(path) == expected else "digest mismatch (damaged on disk)"
+
+    def is_done(self, task: Task) -> bool:
+        """The task's part exists and its bytes match the digest written with it."""
+        return self.problem(task) is None
 
     @property
     def failures_path(self) -> Path:
@@ -96,12 +173,17 @@ class Store:
         return self.parts / FAILURES
 
     def _failures(self) -> dict[str, Any]:
-        path = self.failures_path
-        return json.loads(path.read_text()) if path.is_file() else {}
+        try:
+            found = json.loads(self.failures_path.read_text())
+        except (OSError, ValueError):
+            return {}
+        return found if isinstance(found, dict) else {}
 
     def write(self, task: Task, ds: xr.Dataset) -> Path:
-        """Store a finished task's part atomically, and forget an earlier failure of it."""
+        """Store a finished task's part and its digest, atomically, and forget an earlier failure of it."""
         save_dataset(ds, self.path(task))
+        with atomic_write(self._digest_path(task)) as tmp:
+            Path(tmp).write_text(file_digest(self.path(task)) + "\n")
         failures = self._failures()
         if failures.pop(part_name(task), None) is not None:
             self._save_failures(failures)
@@ -118,12 +200,39 @@ class Store:
             Path(tmp).write_text(json.dumps(failures, indent=1, default=str))
 
     def pending(self) -> list[Task]:
-        """Tasks without a readable part, in grid order."""
-        return [t for t in self.study.tasks if not self.is_done(t)]
+        """Tasks without a verified part, in grid order; damaged parts are listed in :attr:`damaged`."""
+        todo = []
+        self.damaged = []
+        for task in self.study.tasks:
+            problem = self.problem(task)
+            if problem is not None:
+                todo.append(task)
+                if problem != "missing":
+                    self.damaged.append(f"{part_name(task)}: {problem}")
+        return todo
+
+    def load_part(self, task: Task) -> xr.Dataset:
+        """A part, verified against its digest (and its arrays against their HDF5 checksums) before use.
+
+        Raises
+        ------
+        DamagedPartError
+            The part does not verify; it is removed, so ``--resume`` recomputes it.
+        """
+        problem = self.problem(task)
+        if problem is None:
+            try:
+                return load_dataset(self.path(task))
+            except ValidationError as exc:
+                problem = str(exc)
+        self.path(task).unlink(missing_ok=True)
+        self._digest_path(task).unlink(missing_ok=True)
+        raise DamagedPartError(f"sweep: part {part_name(task)} at {task.coords} is damaged ({problem}); it was "
+                               "removed and is not combined: rerun with --resume to recompute it")
 
     def combine(self) -> xr.Dataset:
-        """Read every part and assemble the grid: one dimension per axis, in the study's order."""
-        parts = {t.index: load_dataset(self.path(t)) for t in self.study.tasks}
+        """Read every verified part and assemble the grid: one dimension per axis, in the study's order."""
+        parts = {t.index: self.load_part(t) for t in self.study.tasks}
         shape = tuple(len(v) for v in self.study.axes.values())
 
         def nest(prefix: tuple[int, ...]) -> xr.Dataset | list:
@@ -168,7 +277,7 @@ class Store:
         except ImportError:
             raise ValidationError("format: 'zarr' needs zarr and dask (got 'zarr'; install with: "
                                   "pip install 'amsim[dask]' zarr)") from None
-        first = load_dataset(self.path(self.study.tasks[0]))
+        first = self.load_part(self.study.tasks[0])
         axes = list(self.study.axes)
         skeleton = xr.Dataset(coords={**coords, **{k: v for k, v in first.coords.items() if k not in axes}})
         for name, var in first.data_vars.items():
@@ -182,7 +291,7 @@ class Store:
         shutil.rmtree(tmp, ignore_errors=True)
         skeleton.to_zarr(tmp, compute=False, mode="w")
         for task in self.study.tasks:
-            part = load_dataset(self.path(task))
+            part = self.load_part(task)
             region = {axis: slice(i, i + 1) for axis, i in zip(axes, task.index, strict=True)}
             part.drop_vars(list(part.coords)).to_zarr(tmp, region=region)
         shutil.rmtree(self.out, ignore_errors=True)

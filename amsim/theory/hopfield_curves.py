@@ -42,7 +42,10 @@ MIXTURE_SIZES = (1, 3, 5, 7, 9)
 
 def _input(theory: str, name: str, values: np.ndarray | float) -> np.ndarray:
     """A theory input as a float array (0-d or 1-d), checked finite and non-negative."""
-    array = np.asarray(values, dtype=np.float64)
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValidationError(f"theory {theory}: {name} must be numbers (got {values!r})") from None
     if array.ndim > 1:
         raise ValidationError(f"theory {theory}: {name} must be a number or a 1-d grid (got shape {array.shape})")
     for rule, bad in (("be >= 0", array < 0), ("be finite", ~np.isfinite(array) & ~(array < 0))):

@@ -40,6 +40,8 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import brentq
 from scipy.special import comb
 
+from amsim.exceptions import ValidationError
+
 __all__ = ["mixture_free_energy", "mixture_overlap", "mixture_stability", "mixture_stability_temperature"]
 
 _XTOL = 1e-15
@@ -48,10 +50,10 @@ _RTOL = 4 * np.finfo(float).eps
 
 def _check(size: int, temperature: ArrayLike) -> NDArray[np.float64]:
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
-        raise ValueError(f"size must be an integer >= 1 (got {size!r})")
+        raise ValidationError(f"size must be an integer >= 1 (got {size!r})")
     t = np.asarray(temperature, dtype=np.float64)
     if np.any(t < 0):
-        raise ValueError("temperature must be non-negative")
+        raise ValidationError(f"temperature must be non-negative (got {t[t < 0].flat[0]!r})")
     return t
 
 
@@ -93,7 +95,7 @@ def mixture_overlap(size: int, temperature: ArrayLike) -> NDArray[np.float64]:
 
     Raises
     ------
-    ValueError
+    ValidationError
         If ``size`` is not an integer >= 1 or a temperature is negative.
 
     References
@@ -122,7 +124,7 @@ def mixture_free_energy(size: int, temperature: ArrayLike) -> NDArray[np.float64
 
     Raises
     ------
-    ValueError
+    ValidationError
         If ``size`` is not an integer >= 1 or a temperature is negative.
 
     References
@@ -174,7 +176,7 @@ def mixture_stability(size: int, temperature: ArrayLike) -> NDArray[np.float64]:
 
     Raises
     ------
-    ValueError
+    ValidationError
         If ``size`` is not an integer >= 1 or a temperature is negative.
 
     References
@@ -202,7 +204,7 @@ def mixture_stability_temperature(size: int) -> float:
 
     Raises
     ------
-    ValueError
+    ValidationError
         If ``size`` is not an integer >= 1.
 
     Notes

@@ -67,6 +67,8 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import brentq, minimize_scalar
 from scipy.special import erf, erfc, lambertw
 
+from amsim.exceptions import ValidationError
+
 __all__ = [
     "critical_load",
     "global_minimum_load",
@@ -111,8 +113,15 @@ _SQRT_2PI = np.sqrt(2.0 * np.pi)
 def _as_load(alpha: ArrayLike) -> NDArray[np.float64]:
     a = np.asarray(alpha, dtype=np.float64)
     if np.any(a < 0):
-        raise ValueError("alpha must be non-negative")
+        raise ValidationError(f"alpha must be non-negative (got {a[a < 0].flat[0]!r})")
     return a
+
+
+def _as_temperature(temperature: ArrayLike) -> NDArray[np.float64]:
+    t = np.asarray(temperature, dtype=np.float64)
+    if np.any(t < 0):
+        raise ValidationError(f"temperature must be non-negative (got {t[t < 0].flat[0]!r})")
+    return t
 
 
 def _reduced_equation(y: float, alpha: float) -> float:
@@ -130,7 +139,8 @@ def _retrieval_y(alpha: float) -> float:
         return np.nan
     y_peak = np.sqrt(-lambertw(-c, k=-1).real)
     if _reduced_equation(y_peak, alpha) < 0.0:
-        return np.nan
+        # at alpha_c the two roots merge at the peak, where F = 0 up to rounding: the peak is the retrieval root
+        return y_peak if alpha <= _critical_load_cached()[0] else np.nan
     return brentq(_reduced_equation, y_peak, 2.0 / np.sqrt(2.0 * alpha), args=(alpha,), xtol=_XTOL, rtol=_RTOL)
 
 
@@ -167,7 +177,7 @@ def rs_zero_temperature_full(alpha: ArrayLike) -> dict[str, NDArray[np.float64]]
 
     Raises
     ------
-    ValueError
+    ValidationError
         If any ``alpha`` is negative.
 
     Notes
@@ -228,6 +238,11 @@ def retrieval_error_fraction(alpha: ArrayLike) -> NDArray[np.float64]:
     AGS85 (doi:10.1103/PhysRevLett.55.1530); AGS87 Sec. 4 (doi:10.1016/0003-4916(87)90092-3).
     """
     return erfc(rs_zero_temperature_full(alpha)["y"]) / 2.0
+
+
+@functools.lru_cache(maxsize=1)
+def _critical_load_cached() -> tuple[float, float]:
+    return critical_load()
 
 
 def critical_load() -> tuple[float, float]:
@@ -356,7 +371,7 @@ def rs_finite_temperature(
 
     Raises
     ------
-    ValueError
+    ValidationError
         If any ``alpha`` or temperature is negative.
 
     Notes
@@ -370,11 +385,9 @@ def rs_finite_temperature(
     ----------
     AGS85 (doi:10.1103/PhysRevLett.55.1530); AGS87 Secs. 3 and 5 (doi:10.1016/0003-4916(87)90092-3).
     """
-    a, t = np.broadcast_arrays(_as_load(alpha), np.asarray(temperature, dtype=np.float64))
-    if np.any(t < 0):
-        raise ValueError("temperature must be non-negative")
+    a, t = np.broadcast_arrays(_as_load(alpha), _as_temperature(temperature))
     if not 0.0 < damping <= 1.0:
-        raise ValueError("damping must lie in (0, 1]")
+        raise ValidationError(f"damping must lie in (0, 1] (got {damping!r})")
     alpha_flat, t_flat = a.ravel(), t.ravel()
     out = {key: np.full(a.size, np.nan) for key in ("m", "q", "r", "C")}
     cold = t_flat == 0
@@ -564,7 +577,7 @@ def retrieval_load(temperature: ArrayLike) -> NDArray[np.float64]:
 
     Raises
     ------
-    ValueError
+    ValidationError
         If any temperature is negative.
 
     Notes
@@ -579,9 +592,7 @@ def retrieval_load(temperature: ArrayLike) -> NDArray[np.float64]:
     ----------
     AGS85 (doi:10.1103/PhysRevLett.55.1530); AGS87 Sec. 5 (doi:10.1016/0003-4916(87)90092-3): T_M(alpha).
     """
-    t = np.asarray(temperature, dtype=np.float64)
-    if np.any(t < 0):
-        raise ValueError("temperature must be non-negative")
+    t = _as_temperature(temperature)
     alpha_c = critical_load()[0]
 
     def one(temp: float) -> float:
@@ -622,7 +633,7 @@ def retrieval_temperature(alpha: ArrayLike) -> NDArray[np.float64]:
 
     Raises
     ------
-    ValueError
+    ValidationError
         If any ``alpha`` is negative.
 
     Notes
@@ -683,7 +694,7 @@ def rs_spin_glass_state(alpha: ArrayLike, temperature: ArrayLike) -> dict[str, N
 
     Raises
     ------
-    ValueError
+    ValidationError
         If any ``alpha`` or temperature is negative.
 
     Notes
@@ -696,9 +707,7 @@ def rs_spin_glass_state(alpha: ArrayLike, temperature: ArrayLike) -> dict[str, N
     AGS87 Sec. 5 (doi:10.1016/0003-4916(87)90092-3): the spin-glass solution and T_g.
     """
     a = _as_load(alpha)
-    t = np.asarray(temperature, dtype=np.float64)
-    if np.any(t < 0):
-        raise ValueError("temperature must be non-negative")
+    t = _as_temperature(temperature)
     grid = np.broadcast_arrays(a, t)
     states = np.array([_spin_glass(float(x), float(y)) for x, y in zip(grid[0].flat, grid[1].flat, strict=True)],
                       dtype=np.float64).reshape(*grid[0].shape, 3)
@@ -759,7 +768,7 @@ def global_minimum_load(temperature: ArrayLike) -> NDArray[np.float64]:
 
     Raises
     ------
-    ValueError
+    ValidationError
         If any temperature is negative.
 
     Notes
@@ -774,9 +783,7 @@ def global_minimum_load(temperature: ArrayLike) -> NDArray[np.float64]:
     ----------
     AGS85 (doi:10.1103/PhysRevLett.55.1530); AGS87 Sec. 5 (doi:10.1016/0003-4916(87)90092-3): T_c(alpha).
     """
-    t = np.asarray(temperature, dtype=np.float64)
-    if np.any(t < 0):
-        raise ValueError("temperature must be non-negative")
+    t = _as_temperature(temperature)
     return _each(_global_load, t)
 
 
@@ -808,7 +815,7 @@ def global_minimum_temperature(alpha: ArrayLike) -> NDArray[np.float64]:
 
     Raises
     ------
-    ValueError
+    ValidationError
         If any ``alpha`` is negative.
 
     Notes

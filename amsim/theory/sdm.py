@@ -52,6 +52,7 @@ from scipy.optimize import brentq
 from scipy.special import gammaln, logsumexp, ndtr, ndtri
 
 # The exact integer activation rules live with the parameters that use them (the model must not import SciPy).
+from amsim.exceptions import ValidationError
 from amsim.families.sdm.params import (
     SDMParams,
     activation_probability,
@@ -66,6 +67,37 @@ __all__ = ["ActivationRule", "AttentionFit", "activation_probability", "activati
            "read_moments", "snr_optimal_probability", "snr_optimal_radius", "specified_bits_for_probability"]
 
 _LOG2 = math.log(2.0)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Input checks: out-of-range values raise instead of wrapping around an index or turning into NaN
+# ----------------------------------------------------------------------------------------------------------------
+
+
+def _count(name: str, value: float, low: int = 1, whole: bool = True) -> None:
+    """Raise unless ``value`` is a (``whole``) number >= ``low`` (a float such as 2.0**64 counts)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
+            or not math.isfinite(value) or (whole and value != math.floor(value)) or value < low:
+        kind = "a whole number" if whole else "a number"
+        raise ValidationError(f"theory sdm: {name} must be {kind} >= {low} (got {value!r})")
+
+
+def _fraction(name: str, value: float, *, closed_high: bool = True) -> None:
+    """Raise unless ``0 < value <= 1`` (``< 1`` when not ``closed_high``); NaN fails."""
+    ok = 0.0 < value <= 1.0 if closed_high else 0.0 < value < 1.0
+    if not ok:
+        raise ValidationError(f"theory sdm: {name} must lie in (0, {'1]' if closed_high else '1)'} (got {value!r})")
+
+
+def _distances(distance: np.ndarray | float, address_bits: int, whole: bool = True) -> np.ndarray:
+    """Distances as a float64 array, checked finite, within 0 .. N and (``whole``) integers."""
+    d = np.atleast_1d(np.asarray(distance, dtype=np.float64))
+    bad = ~np.isfinite(d) | (d < 0) | (d > address_bits) | ((d != np.floor(d)) if whole else False)
+    if np.any(bad):
+        kind = "integers" if whole else "numbers"
+        raise ValidationError(f"theory sdm: distance must be {kind} in 0 .. {address_bits} (got "
+                              f"{d[bad].flat[0]!r})")
+    return d
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -116,6 +148,22 @@ class ActivationRule:
     radius: int = 0
     specified_bits: int = 0
 
+    def __post_init__(self) -> None:
+        _count("address_bits", self.address_bits)
+        if self.design not in ("hamming", "selected", "hyperplane"):
+            raise ValidationError(f"theory sdm: design must be one of 'hamming', 'selected', 'hyperplane' (got "
+                                  f"{self.design!r})")
+        if self.design == "hamming":
+            _count("radius", self.radius, low=-1)
+            if self.radius > self.address_bits:
+                raise ValidationError(f"theory sdm: radius must be <= address_bits = {self.address_bits} (got "
+                                      f"{self.radius!r})")
+        else:
+            _count("specified_bits", self.specified_bits, low=0)
+            if self.specified_bits > self.address_bits:
+                raise ValidationError(f"theory sdm: specified_bits must be <= address_bits = {self.address_bits} "
+                                      f"(got {self.specified_bits!r})")
+
     @property
     def probability(self) -> float:
         """Activation probability p of a location for a random address."""
@@ -136,7 +184,7 @@ class ActivationRule:
         -------
         s1, s2 : ndarray, shape (L,) float64
         """
-        d = np.atleast_1d(np.asarray(distance, dtype=np.int64))
+        d = _distances(distance, self.address_bits).astype(np.int64)
         log_s1, log_s2 = _log_intersection_moments(self)
         return np.exp(log_s1[d]), np.exp(log_s2[d])
 
@@ -177,7 +225,7 @@ def log_intersection_fraction(address_bits: int, radius: int, distance: np.ndarr
         ``log q(d)``; ``-inf`` where the circles do not intersect (d > 2 r).
     """
     rule = ActivationRule(address_bits, "hamming", radius=radius)
-    return _log_intersection_moments(rule)[0][np.atleast_1d(np.asarray(distance, dtype=np.int64))]
+    return _log_intersection_moments(rule)[0][_distances(distance, address_bits).astype(np.int64)]
 
 
 def intersection_fraction(address_bits: int, radius: int, distance: np.ndarray | int) -> np.ndarray:
@@ -277,6 +325,8 @@ def read_moments(rule: ActivationRule, n_locations: int, n_stored: int, distance
     designs by the exchangeability of the coordinates; the hyperplane design's extra pull toward 1 is not
     modelled). The T - 1 other items give ``pull = (T - 1) M g1`` and the variance loses ``(T - 1) (M g1)^2``.
     """
+    _count("n_locations", n_locations)
+    _count("n_stored", n_stored)
     m = float(n_locations)
     s1, s2 = rule.intersection(distance)
     n1, n2, g1 = rule.pair_moments()
@@ -330,14 +380,17 @@ def next_distance(rule: ActivationRule, n_locations: int, n_stored: int, distanc
 
     Non-integer distances (iterates) are interpolated linearly between the integers.
     """
+    d = np.asarray(distance, dtype=np.float64)
+    _distances(d, rule.address_bits, whole=False)
     f = _distance_map(rule, n_locations, n_stored, autoassociative)
-    return np.interp(np.asarray(distance, dtype=np.float64), np.arange(f.size), f)
+    return np.interp(d, np.arange(f.size), f)
 
 
 def iterate_distance(rule: ActivationRule, n_locations: int, n_stored: int, distance: np.ndarray | float,
                      reads: int, autoassociative: bool = True) -> np.ndarray:
     """Mean-field distance from the target after ``reads`` iterated reads: each read maps the expected distance
     d to :func:`next_distance` (Kanerva's convergence analysis)."""
+    _count("reads", reads, low=0)
     d = np.asarray(distance, dtype=np.float64)
     for _ in range(reads):
         d = next_distance(rule, n_locations, n_stored, d, autoassociative)
@@ -361,6 +414,8 @@ def critical_distance(rule: ActivationRule, n_locations: int, n_stored: int, aut
     float
         Critical distance in bits, 0 .. N/2.
     """
+    _count("n_locations", n_locations)
+    _count("n_stored", n_stored)
     half = rule.address_bits / 2
     f = _distance_map(rule, n_locations, n_stored, autoassociative)
     grid = np.arange(f.size, dtype=np.float64)
@@ -392,6 +447,9 @@ def kanerva_signal_to_noise(n_locations: int, probability: float, n_stored: int)
     n_locations, probability, n_stored
         M, p and T.
     """
+    _count("n_locations", n_locations)
+    _fraction("probability", probability)
+    _count("n_stored", n_stored, whole=False)  # a capacity (not rounded) is a valid T here
     m, p = float(n_locations), float(probability)
     return math.sqrt(m * p / (1.0 + p * (1.0 + p * p * m) * (n_stored - 1)))
 
@@ -399,6 +457,8 @@ def kanerva_signal_to_noise(n_locations: int, probability: float, n_stored: int)
 def fidelity_z(data_bits: int, fidelity: float) -> float:
     """The per-bit z-score ``Phi^-1(fidelity^(1/D))`` for which a whole word of D bits is read right with
     probability ``fidelity`` (bit errors taken independent)."""
+    _count("data_bits", data_bits)
+    _fraction("fidelity", fidelity, closed_high=False)
     return float(ndtri(fidelity ** (1.0 / data_bits)))
 
 
@@ -413,6 +473,8 @@ def capacity(n_locations: int, probability: float, data_bits: int, fidelity: flo
         Capacity in items (not rounded).
     """
     z = fidelity_z(data_bits, fidelity)
+    _count("n_locations", n_locations)
+    _fraction("probability", probability)
     m, p = float(n_locations), float(probability)
     if m * p < z * z:
         return 0.0
@@ -426,6 +488,8 @@ def capacity(n_locations: int, probability: float, data_bits: int, fidelity: flo
 
 def snr_optimal_probability(n_locations: float, n_stored: int) -> float:
     """Activation probability maximising :func:`kanerva_signal_to_noise` for T items: ``p = (2 M T)^(-1/3)``."""
+    _count("n_locations", n_locations)
+    _count("n_stored", n_stored, whole=False)
     return (2.0 * float(n_locations) * n_stored) ** (-1.0 / 3.0)
 
 
@@ -441,6 +505,7 @@ def memory_optimal_probability(address_bits: int, n_locations: float, fidelity: 
     solved here for its positive root (z from :func:`fidelity_z`).
     """
     z2 = fidelity_z(address_bits, fidelity) ** 2
+    _count("n_locations", n_locations)
     m = float(n_locations)
     # divided by z^2 so that M^2 does not overflow for M up to 2^64 and beyond
     return brentq(lambda p: 2.0 * (m * m / z2) * p**3 - 3.0 * m * p * p - 1.0, 0.0, 1.0 + 3.0 * z2 / m, xtol=1e-300,
@@ -459,6 +524,8 @@ def critical_distance_optimal_radius(address_bits: int, n_locations: float, n_st
     Radii from the one activating about one location (p = 1/M) up to N/2 are searched. By default the other
     items are zero-mean noise, as in Bricken & Pehlevan's appendix B.5 (and Kanerva's analysis).
     """
+    _count("address_bits", address_bits)
+    _count("n_locations", n_locations)
     start = radius_for_probability(address_bits, min(1.0, 1.0 / float(n_locations)))
     radii = range(start, address_bits // 2 + 1)
     cds = [critical_distance(ActivationRule(address_bits, "hamming", radius=r), n_locations, n_stored,
@@ -520,6 +587,7 @@ def fit_attention_beta(rule: ActivationRule, max_distance: int | None = None) ->
     n = rule.address_bits
     if max_distance is None:
         max_distance = min(2 * rule.radius, n // 2) if rule.design == "hamming" else n // 2
+    _distances(max_distance, n)
     d = np.arange(max_distance + 1)
     log_s1 = _log_intersection_moments(rule)[0][d]
     keep = np.isfinite(log_s1)

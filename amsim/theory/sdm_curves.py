@@ -13,6 +13,7 @@ import numpy as np
 import xarray as xr
 from scipy.special import bdtr
 
+from amsim.cards import shorten
 from amsim.exceptions import ValidationError
 from amsim.families.sdm.params import SDMParams
 from amsim.io import label
@@ -28,9 +29,21 @@ from amsim.theory.sdm import (
 
 REFERENCES = ["Kanerva, Sparse Distributed Memory, MIT Press (1988)", "arXiv:2111.05498"]
 
+#: Largest address width the curves take: the exact circle intersection costs O(N^2) (about 1 s at N = 4096).
+MAX_ADDRESS_BITS = 4096
+#: Most mean-field reads iterated per point (each costs microseconds; a fixed point ends the iteration earlier).
+MAX_READS = 100_000
+
 RECALL_INPUTS = ("address_bits", "n_locations", "design", "radius", "strict", "specified_bits",
                  "activation_probability", "data_bits", "association", "n_stored", "noise", "max_steps",
                  "success_overlap")
+
+
+def _check_width(theory: str, address_bits: int) -> None:
+    """Refuse an address width whose exact intersection would take minutes or more (:data:`MAX_ADDRESS_BITS`)."""
+    if address_bits > MAX_ADDRESS_BITS:
+        raise ValidationError(f"theory {theory}: address_bits must be <= {MAX_ADDRESS_BITS} (got {address_bits}; the "
+                              "exact circle intersection takes O(N^2) time)")
 
 
 def _scalar(name: str, value: Any) -> Any:
@@ -39,6 +52,14 @@ def _scalar(name: str, value: Any) -> Any:
     if a.size != 1:
         raise ValidationError(f"theory sdm-intersection: {name} must be one value (got {a.size} values)")
     return a.item()
+
+
+def _whole(name: str, value: Any) -> int:
+    """An integer input given as an int or an integer-valued float."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value) \
+            or value != int(value):
+        raise ValidationError(f"theory sdm-intersection: {name} must be an integer (got {value!r})")
+    return int(value)
 
 
 @register_theory("sdm-recall", inputs=RECALL_INPUTS)
@@ -72,12 +93,20 @@ def sdm_recall(**inputs: Any) -> xr.Dataset:
     out = {name: np.empty(shape) for name in names}
     for index in itertools.product(*(range(s) for s in shape)):
         point = {**fixed, **{name: values[i].item() for (name, values), i in zip(axes.items(), index, strict=True)}}
-        p = cls.from_dict(point, where="theory sdm-recall")
+        try:
+            p = cls.from_dict(point, where="theory sdm-recall")
+        except ValidationError as exc:
+            raise ValidationError(f"theory sdm-recall: {exc}") from None
+        _check_width("sdm-recall", p.address_bits)
+        if p.max_steps > MAX_READS:
+            raise ValidationError(f"theory sdm-recall: max_steps must be <= {MAX_READS} (got {p.max_steps})")
         rule = activation_rule(p)
         n, d, m, t = p.address_bits, p.word_bits, p.n_locations, p.n_stored
         distance = float(round(p.noise * n))
         for _ in range(p.max_steps - 1):  # autoassociative only (SDMParams.check)
-            distance = float(next_distance(rule, m, t, distance))
+            distance, previous = float(next_distance(rule, m, t, distance)), distance
+            if distance == previous:  # a fixed point of the map: further reads change nothing
+                break
         if p.association == "auto":
             eps = float(next_distance(rule, m, t, distance)) / n
         else:
@@ -125,11 +154,17 @@ def sdm_intersection(distance: Any = None, address_bits: Any = 1000, radius: Any
     ----------
     Kanerva (1988), the intersection of access circles; Bricken & Pehlevan (2021), arXiv:2111.05498, the fit.
     """
-    n, r, m = int(_scalar("address_bits", address_bits)), int(_scalar("radius", radius)), \
-        int(_scalar("n_locations", n_locations))
-    d = np.arange(0, n // 2 + 1, 10) if distance is None else np.atleast_1d(np.asarray(distance)).astype(np.int64)
-    if d.ndim != 1 or d.size == 0 or d.min() < 0 or d.max() > n:
-        raise ValidationError(f"theory sdm-intersection: distance must be integers in 0 .. {n} (got {d.tolist()})")
+    n, r, m = (_whole(name, _scalar(name, value)) for name, value in
+               (("address_bits", address_bits), ("radius", radius), ("n_locations", n_locations)))
+    if n < 1 or m < 1 or not -1 <= r <= n:
+        raise ValidationError(f"theory sdm-intersection: needs address_bits >= 1, n_locations >= 1 and radius in "
+                              f"-1 .. address_bits (got {n}, {m}, {r})")
+    _check_width("sdm-intersection", n)
+    d = np.arange(0, n // 2 + 1, 10) if distance is None else np.atleast_1d(np.asarray(distance, dtype=np.float64))
+    if d.ndim != 1 or d.size == 0 or not np.all(np.isfinite(d) & (d >= 0) & (d <= n) & (d == np.floor(d))):
+        raise ValidationError(f"theory sdm-intersection: distance must be integers in 0 .. {n} (got "
+                              f"{shorten(d.tolist())})")
+    d = d.astype(np.int64)
     rule = ActivationRule(n, "hamming", radius=r)
     fit = fit_attention_beta(rule)
     q = rule.intersection(d)[0]

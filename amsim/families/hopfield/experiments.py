@@ -22,13 +22,16 @@ def _engine_for(p: HopfieldParams, n_states: int, sequential: bool, trace_sweeps
 
 def retrieval_memory(p: HopfieldParams, trials: int) -> int:
     """Peak bytes of one :func:`retrieval` run with the engine it will use: the patterns, the engine's couplings
-    (and the rule's temporaries), states, fields or counts, a chunk of random words, traces, overlaps, and a fixed
-    allowance for the interpreter."""
+    (and the rule's temporaries), states, fields or counts, a chunk of random words, traces, overlaps, the results
+    of every trial (four (trials, cues) arrays, and the traces, each held twice while the Dataset is built), and a
+    fixed allowance for the interpreter."""
     n, n_pat, c = p.n_neurons, p.n_patterns, p.cues
     sequential, width = p.update != "sync", p.max_steps + 1 if p.trace else 0
     engine = _engine_for(p, c, sequential, width)
+    results = 2 * trials * c * (8 + 8 + 4 + 1 + 1 + 16 * width)
     return (n * n_pat + engines.engine_bytes(engine, p.rule, n, n_pat, p.dilution)
-            + engines.run_bytes(engine, p.rule, n, n_pat, c, sequential, width) + c * n_pat * 8 + _ALLOWANCE)
+            + engines.run_bytes(engine, p.rule, n, n_pat, c, sequential, width) + c * n_pat * 8 + results
+            + _ALLOWANCE)
 
 
 def size_check(p: HopfieldParams) -> None:
