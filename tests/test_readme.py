@@ -2,7 +2,8 @@
 
 Each README's ``bash`` and ``python`` code blocks are extracted and run in order, in a fresh folder that holds the
 studies (``analysis/<name>/study.toml``) and sees the model cards, like a clone after the quickstart. Commands run
-in this process (``amsim ...`` through :func:`amsim.cli.main`, Python with ``exec``), and must exit 0. Three tables
+in this process (``amsim ...`` through :func:`amsim.cli.main`, ``python -m MODULE ...`` through :mod:`runpy`,
+Python with ``exec``), and must exit 0. Three tables
 keep the cost to seconds while a renamed or broken command still fails:
 
 * ``SHRINK``: each study runs on a smaller grid with fewer trials (the command itself is unchanged);
@@ -21,7 +22,9 @@ import contextlib
 import importlib
 import io
 import re
+import runpy
 import shlex
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -49,12 +52,22 @@ SHRINK: dict[str, dict[str, Any]] = {
                                                       "cues": 5, "max_steps": 5},
                               "axes": {"noise": [0.1, 0.3]}},
     "sdm-recall": {"trials": 2, "params": {"cues": 5}, "axes": {"n_stored": [50, 500], "noise": [0.0, 0.2]}},
+    "dense-capacity": {"trials": 3, "params": {"cues": 10},
+                       "axes": {"degree": [2, 3], "n_neurons": [24, 48], "n_patterns": [2, 8, 32, 128, 512]}},
+    "dense-exponential-capacity": {"trials": 3, "params": {"cues": 10},
+                                   "axes": {"n_neurons": [10, 20], "n_patterns": [2, 16, 128, 1024]}},
+    "dense-basins": {"trials": 3, "params": {"cues": 5}, "axes": {"degree": [2, 3], "noise": [0.0, 0.3, 0.5]}},
+    "dense-basins-exponential": {"trials": 3, "params": {"cues": 5}, "axes": {"noise": [0.0, 0.3, 0.5]}},
+    "modern-hopfield-beta": {"trials": 2, "params": {"cues": 4}, "axes": {"beta": [2.0, 50.0]}},
+    "modern-hopfield-patterns": {"trials": 2, "params": {"cues": 4}, "axes": {"n_patterns": [10, 300]}},
+    "modern-hopfield-outlier": {"trials": 2, "params": {"cues": 4}, "axes": {"outlier": [1.0, 3.0]}},
 }
 
 SMALL_RUN = "n_neurons=200 --trials 2"
 SUBSTITUTE = {
     "amsim bench": "amsim bench --quick --repeats 1 --threads 1",
     "amsim bench --family sdm": "amsim bench --family sdm --quick --repeats 1 --threads 1",
+    "amsim bench --family dense --quick --repeats 1": "amsim bench --family dense --quick --repeats 1 --threads 1",
     "amsim run hopfield.retrieval rule=storkey load=0.3 noise=0.1 --trials 10":
         f"amsim run hopfield.retrieval rule=storkey load=0.3 noise=0.1 {SMALL_RUN}",
     "amsim run hopfield.retrieval --card hopfield/derrida1987-diluted":
@@ -209,6 +222,17 @@ def clone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+@contextlib.contextmanager
+def _argv(argv: list[str]):
+    """``sys.argv`` set to ``argv`` for a module run as a script, then restored."""
+    saved = sys.argv
+    sys.argv = list(argv)
+    try:
+        yield
+    finally:
+        sys.argv = saved
+
+
 def run_step(command: str) -> str:
     """Run one command here; returns its output; fails the test on a non-zero exit or an exception."""
     out = io.StringIO()
@@ -217,6 +241,10 @@ def run_step(command: str) -> str:
             exec(compile(command[len("python:"):], "<readme>", "exec"), {"__name__": "__main__"})
             return out.getvalue()
         argv = shlex.split(command)
+        if argv[:2] == ["python", "-m"]:  # a module's command line (a family's figures), run as __main__
+            with _argv(argv[2:]):
+                runpy.run_module(argv[2], run_name="__main__", alter_sys=True)
+            return out.getvalue()
         assert argv[0] == "amsim", f"not an amsim command: {command}"
         try:
             main(argv[1:])
