@@ -162,14 +162,16 @@ def test_cpu_matches_the_reference_exactly():
 
 
 def test_cpu_matches_the_reference_on_float_sums():
-    """p = 8, N = 100, P = 3000 overflows int64: both sum float64 in the same lane order."""
+    """Memories beyond the int64 bound sum float64 terms in the reference's lane order: the same path on float64
+    tables of a small memory (p = 5, large enough P for several lanes and rounding)."""
     rng = np.random.default_rng(12)
-    problem = Problem("polynomial", 8, 100, 3000, rng)
-    assert problem.sums.dtype == np.float64
-    cues = problem.cues(2, 0.3, rng)
-    sched = schedule(rng, 2, 2, 100, 1)
-    _same(problem.sweeps(_cpu, cues, sched), problem.sweeps(reference, cues, sched))
-    _same(problem.sync(_cpu, cues, 3), problem.sync(reference, cues, 3))
+    problem = Problem("rectified", 5, 45, 300, rng)
+    problem.sums, problem.diffs = problem.sums.astype(np.float64) * 1.1, problem.diffs.astype(np.float64) * 1.1
+    cues = problem.cues(3, 0.3, rng)
+    for mode in (0, 1):
+        sched = schedule(rng, 3, 2, 45, mode)
+        _same(problem.sweeps(_cpu, cues, sched), problem.sweeps(reference, cues, sched))
+    _same(problem.sync(_cpu, cues, 4), problem.sync(reference, cues, 4))
 
 
 @pytest.mark.parametrize(("n", "n_patterns", "noise"), [(256, 3000, 0.1), (64, 4000, 0.5), (130, 500, 0.45)])
@@ -244,4 +246,11 @@ def test_cpu_attention_matches_the_reference_over_many_key_chunks(kind, monkeypa
 
 
 def test_cuda_kernels_match_the_reference_under_the_simulator():
+    """One problem per kernel and path (the simulator runs every CUDA thread as a Python thread)."""
+    run_under_cudasim("cudasim_dense.py")
+
+
+@pytest.mark.slow
+def test_cuda_kernels_match_the_reference_under_the_simulator_on_every_problem(monkeypatch):
+    monkeypatch.setenv("AMSIM_CUDASIM_FULL", "1")
     run_under_cudasim("cudasim_dense.py")
