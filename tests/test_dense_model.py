@@ -13,6 +13,11 @@ from amsim.families.hopfield import HopfieldNetwork
 from amsim.patterns import corrupt, random_patterns
 from amsim.theory.dense import global_average_beta
 
+try:
+    import naive
+except ImportError:  # tests/ imported as a package
+    from tests import naive
+
 
 @pytest.mark.parametrize(("update", "temperature", "order"), [("async", 0.0, "random"), ("async", 0.0, "fixed"),
                                                               ("sync", 0.0, "random"), ("glauber", 0.3, "random"),
@@ -78,6 +83,16 @@ def test_zero_temperature_dynamics_never_raise_the_energy(energy, degree):
     final = dam.recall(cues, max_steps=1).states  # one sweep
     assert (dam.energy(final) <= dam.energy(cues)).all()
     assert (dam.energy(final) < dam.energy(cues)).any()
+
+
+@pytest.mark.parametrize(("energy", "degree"), [("polynomial", 2), ("polynomial", 5), ("rectified", 3),
+                                                ("exponential", 3)])
+def test_energy_per_neuron_follows_its_definition(backend, energy, degree):
+    rng = np.random.default_rng(degree)
+    patterns, states = random_patterns(7, 12, rng), random_patterns(4, 12, rng)
+    dam = DenseAssociativeMemory(n_neurons=12, energy=energy, degree=degree, backend=backend).store(patterns)
+    want = [naive.dense_energy_naive(patterns, s, energy, degree) for s in states]
+    np.testing.assert_allclose(dam.energy(states), want, rtol=1e-12)
 
 
 def test_validation_names_the_class_the_field_and_the_rule():

@@ -68,7 +68,7 @@ def test_one_step_bit_error_matches_brute_force_simulation(degree, n, n_patterns
 
 def test_capacity_at_a_noise_level_solves_the_bit_error():
     p_max = th.capacity(300, 3, 0.02, noise=0.15)
-    assert th._bit_error_real(300, p_max, 3, 0.15, "polynomial") == pytest.approx(0.02, rel=1e-6)
+    assert th.bit_error(300, p_max, 3, 0.15) == pytest.approx(0.02, rel=1e-6)
     assert p_max < th.capacity(300, 3, 0.02)
 
 

@@ -81,15 +81,15 @@ def noise_variance(energy: str, degree: int, n: int) -> float:
     return float((prob * g * g).sum())
 
 
-def bit_error(n: int, n_patterns: int, degree: int, noise: float = 0.0, energy: str = "polynomial") -> float:
+def bit_error(n: int, n_patterns: float, degree: int, noise: float = 0.0, energy: str = "polynomial") -> float:
     """One-step per-bit error probability (1) of the module docstring.
 
     Parameters
     ----------
     n : int
         Neurons N.
-    n_patterns : int
-        Stored patterns P (>= 1; P = 1 has no noise).
+    n_patterns : float
+        Stored patterns P (>= 1; P = 1 has no noise; real values interpolate, for root finding).
     degree : int
         p of ``F(x) = x^p`` (or ``max(x, 0)^p``).
     noise : float
@@ -119,18 +119,9 @@ def capacity(n: int, degree: int, error: float, noise: float = 0.0, energy: str 
         z = -float(ndtri(error))
         return 1.0 + float(field_difference(energy, degree, n - 1)) ** 2 / (z * z * noise_variance(energy, degree, n))
     hi = 2.0
-    while bit_error(n, round(hi), degree, noise, energy) < error:
+    while bit_error(n, hi, degree, noise, energy) < error:
         hi *= 2
-    return brentq(lambda p: _bit_error_real(n, p, degree, noise, energy) - error, 1.0 + 1e-9, hi, xtol=1e-6)
-
-
-def _bit_error_real(n: int, n_patterns: float, degree: int, noise: float, energy: str) -> float:
-    """(1) with a real P (for root finding)."""
-    k = round(noise * n)
-    sigma = math.sqrt((n_patterns - 1) * noise_variance(energy, degree, n))
-    right = float(field_difference(energy, degree, n - 2 * k - 1))
-    flipped = float(field_difference(energy, degree, n - 2 * k + 1))
-    return (1 - k / n) * float(ndtr(-right / sigma)) + (k / n) * float(ndtr(-flipped / sigma))
+    return brentq(lambda p: bit_error(n, p, degree, noise, energy) - error, 1.0 + 1e-9, hi, xtol=1e-6)
 
 
 def asymptotic_capacity(n: float, degree: int, error: float) -> float:
