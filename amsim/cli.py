@@ -145,6 +145,7 @@ def cli() -> None:
     \b
     Start here:
       amsim demo                        a network restores letters from noisy copies
+      amsim demo --list                 classroom demos that draw pictures (letters, capacity, sdm, dense)
       amsim studies                     the studies in analysis/, each with its claim and run time
       amsim models                      model cards (published configurations)
       amsim experiments                 what can be run, with every parameter
@@ -638,23 +639,79 @@ def bench(repeats: int, threads: str, only: tuple[str, ...], match: str | None, 
 
 
 @cli.command()
-@click.option("--noise", default=0.25, show_default=True, type=click.FloatRange(0, 1),
-              help="Fraction of each letter's pixels flipped in the cue.")
-@click.option("--seed", default=0, show_default=True, type=int, help="Random seed for the noise and update order.")
-@click.option("--update", default="async", show_default=True, type=click.Choice(["async", "sync"]),
-              help="Dynamics: one neuron at a time (async) or all at once (sync).")
+@click.argument("name", required=False)
+@click.option("--list", "listing", is_flag=True, help="List the demos, one line each.")
+@click.option("--out", type=click.Path(path_type=Path), help="Folder for the pictures  [default: amsim-demo].")
+@click.option("--show", is_flag=True, help="Also open the pictures in a window (without a display: a warning, and "
+                                           "the files are written all the same).")
+@click.option("--noise", type=click.FloatRange(0, 1),
+              help="letters: fraction of each letter's pixels flipped in the cue.  [default: 0.25]")
+@click.option("--seed", default=0, show_default=True, type=int, help="Random seed (same seed, same pictures).")
+@click.option("--update", type=click.Choice(["async", "sync"]),
+              help="letters: one neuron at a time (async) or all at once (sync).  [default: async]")
+@OVERWRITE
 @BACKEND
-def demo(noise: float, seed: int, update: str, backend: str) -> None:
-    """Watch a Hopfield network restore five letters from noisy copies (a first look, in the terminal).
+def demo(name: str | None, listing: bool, out: Path | None, show: bool, noise: float | None, seed: int,
+         update: str | None, overwrite: bool, backend: str) -> None:
+    """Run the classroom demo NAME: it writes pictures (PNG, and GIF where motion helps) and says where.
+
+    Without NAME, a first look in the terminal: a Hopfield network restores five letters from noisy copies, drawn
+    in text (nothing is written).
 
     \b
     Examples:
-      amsim demo
-      amsim demo --noise 0.4 --update sync
+      amsim demo                                the letters, in the terminal
+      amsim demo --list                         the demos
+      amsim demo letters                        pictures in amsim-demo/
+      amsim demo capacity --show                the curve filling in, in a window
+      amsim demo sdm --out pictures --overwrite
     """
-    from amsim.demo import run_demo
+    from amsim.demos import DEMOS
+    from amsim.demos import demo as find_demo
+    from amsim.runner import check_seed
 
-    click.echo(run_demo(noise=noise, seed=seed, update=update, backend=backend))
+    if listing:
+        if name:
+            raise ValidationError(f"demo: --list takes no NAME (got {name!r})")
+        for d in DEMOS.values():
+            click.echo(_wrap(f"{d.name:10s} {d.summary}", indent=11, first=0))
+        return
+    check_seed(seed, "demo: --seed")
+    if noise is not None and not 0 <= noise <= 1:  # FloatRange lets NaN through
+        raise ValidationError(f"demo: --noise must be a fraction in 0 .. 1 (got {noise!r})")
+    if name is None:
+        given = [option for option, value in (("--out", out), ("--show", show), ("--overwrite", overwrite)) if value]
+        if given:
+            raise ValidationError(f"demo: {given[0]} needs a demo NAME (allowed: {', '.join(DEMOS)}; e.g. amsim demo "
+                                  f"letters {given[0]})")
+        from amsim.demos.text import run_demo
+
+        click.echo(run_demo(noise=0.25 if noise is None else noise, seed=seed, update=update or "async",
+                            backend=backend))
+        click.echo("\nPictures and more demos: amsim demo letters; amsim demo --list")
+        return
+    chosen = find_demo(name)
+    options = {"noise": 0.25 if noise is None else noise, "update": update or "async"}
+    for option, value in (("noise", noise), ("update", update)):
+        if value is not None and option not in chosen.options:
+            raise ValidationError(f"demo {name}: --{option} applies to the demos "
+                                  f"{', '.join(d.name for d in DEMOS.values() if option in d.options)} only "
+                                  f"(got --{option} {value})")
+    from amsim.demos.output import Output, choose_backend
+
+    output = Output(Path("amsim-demo") if out is None else out, chosen.outputs, overwrite=overwrite)
+    output.check()
+    missing = choose_backend(show)
+    if missing:
+        click.echo(f"warning: --show: {missing}; the pictures are written to files only", err=True)
+    output.window = show and not missing
+    written = chosen.run(output, seed=seed, backend=backend, **{k: options[k] for k in chosen.options})
+    for path in written:
+        click.echo(f"{'animation' if path.suffix == '.gif' else 'figure'}: {path}")
+    if output.window:
+        import matplotlib.pyplot as plt
+
+        plt.show()
 
 
 def _fail(message: str, status: int = 2) -> None:

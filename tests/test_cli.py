@@ -132,7 +132,7 @@ def test_existing_output_is_not_overwritten_without_asking(in_tmp, cli_env):
 
 
 def test_demo_draws_and_restores_letters(in_tmp, cli_env):
-    from amsim.demo import LETTERS, letter_patterns, run_demo
+    from amsim.demos.text import LETTERS, letter_patterns, run_demo
     from amsim.families.hopfield import HopfieldNetwork
 
     result = amsim("demo", "--noise", "0.2", cwd=in_tmp, env=cli_env)

@@ -244,7 +244,8 @@ def file_cases() -> list[list[str]]:
 def misc_cases() -> list[list[str]]:
     cases = [["demo", "--noise", v] for v in ("nan", "-0.1", "1.5", "abc", "inf", "-inf")]
     cases += [["demo", "--seed", "-1"], ["demo", "--seed", str(2**64)], ["demo", "--update", "glauber"],
-              ["demo", "--backend", "gpu"], ["demo", "extra"]]
+              ["demo", "--backend", "gpu"], ["demo", "extra"], ["demo", "lettres"], ["demo", "sdm", "--noise", "0.1"],
+              ["demo", "letters", "--out", "existing.json"], ["demo", "--show"]]
     cases += [["bench", "--threads", v] for v in ("0", "-1", "x", "1,,2", str(HUGE), "1.5", "")]
     cases += [["bench", "--repeats", "0"], ["bench", "--repeats", str(HUGE)], ["bench", "--family", "nope"],
               ["bench", "--match", "no workload has this name"], ["bench", "--quick", "--json", "x.txt"],

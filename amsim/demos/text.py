@@ -1,4 +1,4 @@
-"""``amsim demo``: a Hopfield network stores five letters and restores them from noisy copies, drawn in text."""
+"""Bare ``amsim demo``: a Hopfield network stores five letters and restores them from noisy copies, drawn in text."""
 
 from __future__ import annotations
 
