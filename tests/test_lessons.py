@@ -76,17 +76,31 @@ def test_notebook_runs_without_error(path, executed):
         raise executed[path]  # a CellExecutionError names the cell and its error
 
 
-def test_the_teachers_demo_commands_run():
+def test_the_teachers_demo_commands_run(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
     from amsim.cli import cli
 
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DISPLAY", raising=False)
     section = (ROOT / "README.md").read_text().split("## For teachers")[1].split("\n## ")[0]
     blocks = re.findall(r"```bash\n(.*?)```", section, flags=re.DOTALL)
     commands = [line.split("#")[0].split() for block in blocks for line in block.splitlines()]
     assert commands
     for words in commands:
         assert words[0] == "amsim", words
-        result = CliRunner().invoke(cli, words[1:])
+        result = CliRunner().invoke(cli, words[1:] + ([] if "--list" in words else ["--backend", "cpu"]))
         assert result.exit_code == 0, result.output
-        assert result.output.count("overlap with") == 5
+        name = words[2] if words[1:2] == ["demo"] and len(words) > 2 and not words[2].startswith("-") else None
+        if "--list" in words:
+            assert "letters" in result.output
+        elif name is None:  # the text demo
+            assert result.output.count("overlap with") == 5
+        else:  # a picture demo: each file it names is written
+            named = re.findall(r"(?:figure|animation): (\S+)", result.output)
+            assert named and all((tmp_path / path).is_file() for path in named), result.output
+    # every picture the section shows is committed and small
+    pictures = re.findall(r"\]\(((?:docs/images|analysis/lessons/figures)/[^)]+)\)", section)
+    assert any(p.endswith(".gif") for p in pictures)
+    for picture in pictures:
+        assert (ROOT / picture).stat().st_size < 150_000, picture
