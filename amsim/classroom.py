@@ -1,9 +1,10 @@
 """Helpers for the lessons in ``analysis/lessons``: draw ±1 patterns as small images, and save a lesson's figures
 as PNGs when asked to.
 
-A lesson saves each figure with :func:`save_figure`, which writes ``<name>.png`` into the folder named by the
-environment variable ``AMSIM_LESSON_FIGURES`` and does nothing when it is unset (as in class and in the tests), so
-``python scripts/lessons.py run --figures`` renders every lesson's figures from the notebooks themselves.
+A lesson draws in amsim's style (:func:`use_style`) and saves each figure with :func:`save_figure`, which writes
+``<name>.png`` into the folder named by the environment variable ``AMSIM_LESSON_FIGURES`` and does nothing when it
+is unset (as in class and in the tests), so ``python scripts/lessons.py run --figures`` renders every lesson's
+figures from the notebooks themselves.
 
 >>> from amsim import datasets
 >>> from amsim.classroom import show_patterns
@@ -21,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["FIGURES_ENV", "save_figure", "show_patterns"]
+__all__ = ["FIGURES_ENV", "save_figure", "show_patterns", "use_style"]
 
 #: Environment variable naming the folder where :func:`save_figure` writes the lessons' PNGs.
 FIGURES_ENV = "AMSIM_LESSON_FIGURES"
@@ -85,6 +86,16 @@ def show_patterns(states: np.ndarray, shape: tuple[int, int], titles: Sequence[s
     if title:
         fig.suptitle(title, fontsize=_FONT_POINTS + 2, y=1 - 0.1 * top / fig.get_figheight())
     return fig
+
+
+def use_style() -> None:
+    """Draw every later figure in amsim's style (:data:`amsim.plotting.STYLE`: the Okabe-Ito colour-blind-safe
+    palette, a light grid, small fonts), as the command line's figures are."""
+    import matplotlib.pyplot as plt
+
+    from amsim.plotting import STYLE
+
+    plt.rcParams.update(STYLE)
 
 
 def save_figure(fig: Any, name: str) -> None:
