@@ -19,12 +19,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from amsim import datasets
-from amsim.classroom import save_figure, show_patterns
+from amsim.classroom import save_figure, show_patterns, use_style
 from amsim.families.hopfield import HopfieldNetwork
 from amsim.patterns import corrupt, random_patterns
 from amsim.theory.hopfield_mixtures import mixture_overlap
 
-plt.style.use("tableau-colorblind10")
+use_style()
 rng = np.random.default_rng(2024)
 
 # %% [markdown]

@@ -25,7 +25,7 @@ from scipy.special import ndtr
 
 import amsim
 from amsim import registry
-from amsim.classroom import save_figure
+from amsim.classroom import save_figure, use_style
 from amsim.families.hopfield import HopfieldParams
 from amsim.io import param_coordinate
 from amsim.measures import capacity
@@ -33,7 +33,7 @@ from amsim.patterns import random_patterns
 from amsim.plotting import axis_label
 from amsim.theory import hopfield_replica as rs
 
-plt.style.use("tableau-colorblind10")
+use_style()
 rng = np.random.default_rng(7)
 work = Path(tempfile.mkdtemp())                          # this lesson's files go here
 

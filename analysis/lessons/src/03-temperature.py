@@ -22,14 +22,14 @@ import numpy as np
 import xarray as xr
 
 import amsim
-from amsim.classroom import save_figure
+from amsim.classroom import save_figure, use_style
 from amsim.families.hopfield import HopfieldNetwork, HopfieldParams
 from amsim.io import param_coordinate
 from amsim.patterns import random_patterns
 from amsim.plotting import axis_label
 from amsim.theory import hopfield_replica as rs
 
-plt.style.use("tableau-colorblind10")
+use_style()
 rng = np.random.default_rng(11)
 
 # %% [markdown]

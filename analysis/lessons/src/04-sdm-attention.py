@@ -23,14 +23,14 @@ import xarray as xr
 
 import amsim
 from amsim import registry
-from amsim.classroom import save_figure
+from amsim.classroom import save_figure, use_style
 from amsim.families.sdm import SDMParams, SparseDistributedMemory
 from amsim.io import param_coordinate
 from amsim.patterns import flip_bits, hamming_distances, random_bits, unpack_bits
 from amsim.plotting import axis_label
 from amsim.theory import sdm as th
 
-plt.style.use("tableau-colorblind10")
+use_style()
 rng = np.random.default_rng(3)
 
 # %% [markdown]
