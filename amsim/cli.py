@@ -642,8 +642,8 @@ def bench(repeats: int, threads: str, only: tuple[str, ...], match: str | None, 
 @click.argument("name", required=False)
 @click.option("--list", "listing", is_flag=True, help="List the demos, one line each.")
 @click.option("--out", type=click.Path(path_type=Path), help="Folder for the pictures  [default: amsim-demo].")
-@click.option("--show", is_flag=True, help="Also open the pictures in a window (without a display: a warning, and "
-                                           "the files are written all the same).")
+@click.option("--show", is_flag=True, help="Also open the pictures in a window (without a display or GUI toolkit: a "
+                                           "warning, and the files are written all the same).")
 @click.option("--noise", type=click.FloatRange(0, 1),
               help="letters: fraction of each letter's pixels flipped in the cue.  [default: 0.25]")
 @click.option("--seed", default=0, show_default=True, type=int, help="Random seed (same seed, same pictures).")

@@ -51,8 +51,9 @@ def choose_backend(show: bool) -> str | None:
     for backend in WINDOW_BACKENDS:
         try:
             plt.switch_backend(backend)
+            plt.close(plt.figure())  # a toolkit that cannot reach the display fails here (Tk's TclError, ...)
             return None
-        except (ImportError, RuntimeError, ValueError):  # toolkit missing, or it cannot reach the display
+        except Exception:  # noqa: BLE001 (each toolkit fails in its own way: ImportError, TclError, RuntimeError)
             continue
     plt.switch_backend("Agg")
     return "no GUI toolkit for matplotlib (install PyQt or tkinter)"
