@@ -32,6 +32,8 @@ class SparseyParams(Params):
                            "(top-down read-out)", gt=0, le=1)
     recognition: float = param(0.9, "familiarity G at or above which an input counts as recognised", gt=0, le=1)
     activity: float = param(0.1, "fraction of active bits of each random stored input (at least one)", gt=0, le=1)
+    swap: float = param(0.25, "fraction of a stored input's active bits moved to make its variant (sparsey.similarity)",
+                        ge=0, le=1)
     n_stored: int = param(100, "stored items", units="items", ge=1)
     noise: float = protocol_field("noise", 0.0)
     cues: int = protocol_field("cues", 10)
