@@ -110,9 +110,9 @@ def similarity(p: SparseyParams, *, trials: int, rng: np.random.Generator, backe
     Returns
     -------
     xr.Dataset
-        Dimensions (trial, item): ``input_overlap`` (fraction of active bits shared with the original),
-        ``code_intersection`` (fraction of CMs whose winner is the original's), ``familiarity`` (the variant's G
-        when it was learned).
+        Dimensions (trial, cue), one cue per stored input: ``input_overlap`` (fraction of active bits shared with
+        the original), ``code_intersection`` (fraction of CMs whose winner is the original's), ``familiarity``
+        (the variant's G when it was learned).
     """
     n, moved = p.input_bits, round(p.swap * p.n_active)
     shape = (trials, p.n_stored)
@@ -126,7 +126,7 @@ def similarity(p: SparseyParams, *, trials: int, rng: np.random.Generator, backe
         input_overlap[t] = (variants * sdr_bits(base, n)).sum(axis=1) / p.n_active
         intersection[t] = (codes == stored).mean(axis=1)
         familiarity[t] = model.familiarity_[p.n_stored:]
-    dims = ("trial", "item")
+    dims = DIMS
     return xr.Dataset(
         {
             "input_overlap": label(xr.DataArray(input_overlap, dims=dims),
@@ -136,7 +136,7 @@ def similarity(p: SparseyParams, *, trials: int, rng: np.random.Generator, backe
             "familiarity": label(xr.DataArray(familiarity, dims=dims), "familiarity G of the variant when learned"),
         },
         coords={"trial": label(xr.DataArray(np.arange(trials), dims="trial"), "trial (independent coding field)"),
-                "item": label(xr.DataArray(np.arange(p.n_stored), dims="item"), "stored input")},
+                "cue": label(xr.DataArray(np.arange(p.n_stored), dims="cue"), "stored input (cued by its variant)")},
     )
 
 
