@@ -80,6 +80,8 @@ def test_stored_inputs_are_retrieved_recognised_and_read_out(backend):
     result = model.recall(items)
     np.testing.assert_array_equal(result.states, items)
     assert result.converged.all() and (result.steps == 1).all()
+    loose = model.recall(items, readout=0.05)  # any 4 of the 64 units: more bits read 1, never fewer
+    assert (loose.states >= result.states).all() and (loose.states.sum() > result.states.sum())
     assert not model.recognise(_items(40, seed=9)).any()  # novel inputs are not familiar
 
 
@@ -118,5 +120,9 @@ def test_bad_items_name_the_argument():
         model.store(np.zeros((2, 7), np.uint8))
     with pytest.raises(ValidationError, match=r"^Sparsey\.items: must hold only 0 and 1"):
         model.store(np.full((2, 8), 2))
+    with pytest.raises(ValidationError, match=r"^Sparsey\.codes: must be integers in 0 \.\. 1 of shape \(B, 2\)"):
+        model.decode(np.array([[0, 2]]))
+    with pytest.raises(ValidationError, match=r"^SparseyParams\.readout: must be > 0"):
+        model.recall(np.zeros((1, 8), np.uint8), readout=0)
     with pytest.raises(ValidationError, match=r"^SparseyParams\.activity: must be > 0"):
         Sparsey(input_bits=8, activity=0)

@@ -151,25 +151,35 @@ class Sparsey(Model):
         """Whether each item (B, N) is familiar: G >= ``recognition``; returns (B,) bool."""
         return self.encode(items)[1] >= self.params.recognition
 
-    def decode(self, codes: np.ndarray) -> np.ndarray:
-        """Read the inputs of codes (B, Q) back out through the weights: (B, N) uint8."""
-        p = self.params
+    def decode(self, codes: Any, *, readout: float | None = None) -> np.ndarray:
+        """Read the inputs of codes (B, Q) back out through the weights: bit j reads 1 when it is wired to at least
+        ``ceil(readout Q)`` of the code's units (``readout`` defaults to the model's). Returns (B, N) uint8."""
+        p = self.settings(readout=readout)
+        c = np.asarray(codes)
+        if c.ndim == 1:
+            c = c[None, :]
+        if c.ndim != 2 or c.shape[1] != p.modules or c.dtype.kind not in "iu" or \
+                (c.size and (c.min() < 0 or c.max() >= p.units)):
+            raise ValidationError(f"Sparsey.codes: must be integers in 0 .. {p.units - 1} of shape (B, {p.modules}) "
+                                  f"(got {c.dtype} shape {c.shape})")
         self._ensure()
-        codes = np.ascontiguousarray(codes, dtype=np.int32)
-        states = np.zeros((codes.shape[0], p.input_bits), np.uint8)
-        self.kernels_.read_out(self.weights_, codes, p.units, math.ceil(p.readout * p.modules - 1e-9), states)
+        c = np.ascontiguousarray(c, dtype=np.int32)
+        states = np.zeros((c.shape[0], p.input_bits), np.uint8)
+        self.kernels_.read_out(self.weights_, c, p.units, math.ceil(p.readout * p.modules - 1e-9), states)
         return states
 
-    def recall(self, cues: Any) -> Recall:
+    def recall(self, cues: Any, *, readout: float | None = None) -> Recall:
         """Retrieve each cue's code and read its input back out (one pass: ``steps`` = 1); ``converged`` where
         the input read out retrieves the same code again (a fixed point of encode-then-decode).
 
         Parameters
         ----------
         cues : array_like, (B, N), 0/1
+        readout : float, optional
+            Fraction of the code's Q units a bit must be wired to (default: the model's ``readout``).
         """
         codes, _ = self.encode(cues)
-        states = self.decode(codes)
+        states = self.decode(codes, readout=readout)
         again, _ = self.encode(states)
         return Recall(states, np.ones(states.shape[0], np.int32), (again == codes).all(axis=1))
 
