@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+_CHUNK = 64  # items per parallel task of retrieval
+
 
 @njit(cache=True, nogil=True)
 def _support(weights, indices, lo, hi, u):
@@ -60,20 +62,22 @@ def learn(weights, indices, offsets, sigmoid, draws, units, g_min, eta_max, gamm
 
 @njit(cache=True, nogil=True, parallel=True)
 def recognise(weights, indices, offsets, units, codes, familiarity):
-    n_modules = codes.shape[1]
-    for b in prange(codes.shape[0]):
-        u = np.empty(weights.shape[1], np.int64)
-        lo, hi = offsets[b], offsets[b + 1]
-        _support(weights, indices, lo, hi, u)
-        total_max = 0
-        for q in range(n_modules):
-            best, winner = u[q * units], 0
-            for k in range(1, units):
-                if u[q * units + k] > best:
-                    best, winner = u[q * units + k], k
-            codes[b, q] = winner
-            total_max += best
-        familiarity[b] = total_max / (n_modules * (hi - lo)) if hi > lo else 0.0
+    n_items, n_modules = codes.shape
+    n_chunks = (n_items + _CHUNK - 1) // _CHUNK
+    for c in prange(n_chunks):
+        u = np.empty(weights.shape[1], np.int64)  # one support vector per chunk of items, not per item
+        for b in range(c * _CHUNK, min(n_items, (c + 1) * _CHUNK)):
+            lo, hi = offsets[b], offsets[b + 1]
+            _support(weights, indices, lo, hi, u)
+            total_max = 0
+            for q in range(n_modules):
+                best, winner = u[q * units], 0
+                for k in range(1, units):
+                    if u[q * units + k] > best:
+                        best, winner = u[q * units + k], k
+                codes[b, q] = winner
+                total_max += best
+            familiarity[b] = total_max / (n_modules * (hi - lo)) if hi > lo else 0.0
 
 
 @njit(cache=True, nogil=True, parallel=True)

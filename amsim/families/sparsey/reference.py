@@ -27,6 +27,9 @@ the same numbers. Retrieval (:func:`recognise`) is the CSA with eta -> infinity:
 CM (the first on ties). Read-out (:func:`read_out`) sends the code back down the same binary weights: input bit j
 reads 1 when it is wired to at least ``threshold`` of the code's Q units.
 
+Not implemented (yet): the horizontal (H, sequences) and top-down (D) signals of eq. 3, Rinkus' bounds on n, the
+critical period that freezes a field's learning, and hierarchies of fields over small receptive fields.
+
 Symbols
 -------
 N  input bits, the rows of ``weights`` (N, M) uint8; M = Q K coding-field units, CM q owning units qK .. qK + K - 1
