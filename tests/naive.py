@@ -303,3 +303,34 @@ def packed_distances_naive(a_bits, b_bits):
 def overlap_count_naive(pattern, s):
     """Overlap count m = sum_i xi_i s_i of a ±1 pattern and a ±1 state (an exact int)."""
     return sum(int(pattern[i]) * int(s[i]) for i in range(len(s)))
+
+
+# --------------------------------------------------------------------------------------------------
+# Sparsey
+# --------------------------------------------------------------------------------------------------
+
+
+def sparsey_csa_naive(w, x, draws, modules, units, g_min, eta_max, gamma, center, slope):
+    """One item through Rinkus' Code Selection Algorithm, straight from the steps: w[j][i] binary weights (N x M,
+    lists, updated in place by learning), x a 0/1 input, draws Q uniform numbers. Returns (code, G)."""
+    n = sum(int(v) for v in x)
+    big_u = [sum(int(x[j]) * int(w[j][i]) for j in range(len(x))) / n if n else 0.0
+             for i in range(modules * units)]
+    mu = [max(big_u[q * units:(q + 1) * units]) for q in range(modules)]
+    g = sum(mu) / modules
+    eta = eta_max * ((g - g_min) / (1 - g_min)) ** gamma if g > g_min else 0.0
+    code = []
+    for q in range(modules):
+        psi = [1 + eta / (1 + math.exp(-slope * (big_u[q * units + k] - center))) for k in range(units)]
+        rho = [p / sum(psi) for p in psi]
+        winner, running = units - 1, 0.0
+        for k in range(units):
+            running += rho[k]
+            if draws[q] < running:
+                winner = k
+                break
+        code.append(winner)
+        for j in range(len(x)):
+            if x[j]:
+                w[j][q * units + winner] = 1
+    return code, g

@@ -61,12 +61,17 @@ SHRINK: dict[str, dict[str, Any]] = {
     "modern-hopfield-beta": {"trials": 2, "params": {"cues": 4}, "axes": {"beta": [2.0, 50.0]}},
     "modern-hopfield-patterns": {"trials": 2, "params": {"cues": 4}, "axes": {"n_patterns": [10, 300]}},
     "modern-hopfield-outlier": {"trials": 2, "params": {"cues": 4}, "axes": {"outlier": [1.0, 3.0]}},
+    "sparsey-similarity": {"trials": 2, "params": {"n_stored": 10}, "axes": {"swap": [0.0, 1.0], "units": [16]}},
+    "sparsey-capacity": {"trials": 2, "params": {"cues": 5},
+                         "axes": {"modules": [32], "units": [8], "n_stored": [10, 80]}},
+    "sparsey-digits": {"trials": 1, "params": {"cues": 20}, "axes": {"n_stored": [50], "units": [16]}},
 }
 
 SMALL_RUN = "n_neurons=200 --trials 2"
 SUBSTITUTE = {
     "amsim bench": "amsim bench --quick --repeats 1 --threads 1",
     "amsim bench --family sdm": "amsim bench --family sdm --quick --repeats 1 --threads 1",
+    "amsim bench --family sparsey": "amsim bench --family sparsey --quick --repeats 1 --threads 1",
     "amsim bench --family dense --quick --repeats 1": "amsim bench --family dense --quick --repeats 1 --threads 1",
     "amsim run hopfield.retrieval rule=storkey load=0.3 noise=0.1 --trials 10":
         f"amsim run hopfield.retrieval rule=storkey load=0.3 noise=0.1 {SMALL_RUN}",
