@@ -303,3 +303,41 @@ def packed_distances_naive(a_bits, b_bits):
 def overlap_count_naive(pattern, s):
     """Overlap count m = sum_i xi_i s_i of a ±1 pattern and a ±1 state (an exact int)."""
     return sum(int(pattern[i]) * int(s[i]) for i in range(len(s)))
+
+
+# --------------------------------------------------------------------------------------------------
+# Active dendrites (sparse distributed representations)
+# --------------------------------------------------------------------------------------------------
+
+
+def false_match_naive(n, a, s, theta):
+    """Fraction of all a-subsets of range(n) holding >= theta of the segment's synapses range(s); a Fraction."""
+    from fractions import Fraction
+
+    subsets = list(itertools.combinations(range(n), a))
+    return Fraction(sum(sum(i < s for i in x) >= theta for x in subsets), len(subsets))
+
+
+def false_negative_naive(a, s, theta, moved):
+    """Fraction of the ways to move `moved` of a pattern's a bits that leave < theta of the s synapses (on bits
+    range(s) of the pattern) active; a Fraction."""
+    from fractions import Fraction
+
+    choices = list(itertools.combinations(range(a), moved))
+    return Fraction(sum(s - sum(i < s for i in c) < theta for c in choices), len(choices))
+
+
+def union_false_match_naive(n, a, s, theta, m):
+    """Fraction, over every m-tuple of s-subsets (the segment's synapses) and every a-subset (the input), of the
+    pairs whose overlap reaches theta; a Fraction."""
+    from fractions import Fraction
+
+    segments = list(itertools.combinations(range(n), s))
+    inputs = [set(x) for x in itertools.combinations(range(n), a)]
+    hits = total = 0
+    for tup in itertools.product(segments, repeat=m):
+        synapses = set().union(*tup)
+        for x in inputs:
+            hits += len(synapses & x) >= theta
+            total += 1
+    return Fraction(hits, total)

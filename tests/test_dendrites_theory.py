@@ -1,0 +1,91 @@
+"""Active-dendrite theory (Ahmad & Hawkins 2016, arXiv:1601.00720) against brute-force enumeration at tiny n and
+against SciPy's independent hypergeometric tail at the paper's sizes (n = 2048, a = 40), down to 1e-13 and below."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import naive
+import pytest
+from scipy.stats import hypergeom
+
+from amsim.theory import dendrites as th
+
+
+@pytest.mark.parametrize(("n", "a", "s"), [(6, 2, 2), (8, 3, 3), (9, 4, 2), (10, 4, 4)])
+def test_false_match_matches_enumeration(n, a, s):
+    for theta in range(s + 1):
+        assert th.false_match(n, a, s, theta) == naive.false_match_naive(n, a, s, theta)
+
+
+def test_overlap_sets_partition_the_sdrs():
+    # eq. 2 summed over b counts every a-bit SDR once (Vandermonde).
+    for n, a, s in [(2048, 40, 20), (1024, 8, 8), (50, 10, 30)]:
+        assert sum(th.overlap_set_size(n, a, s, b) for b in range(a + 1)) == math.comb(n, a)
+
+
+@pytest.mark.parametrize(("s", "theta"), [(20, 10), (24, 12), (32, 16), (20, 8), (40, 20)])
+def test_false_match_matches_hypergeometric_tail_far_below_sampling(s, theta):
+    exact = th.false_match(2048, 40, s, theta)
+    assert float(exact) == pytest.approx(hypergeom.sf(theta - 1, 2048, s, 40), rel=1e-9)
+    assert float(exact) < 1e-8
+
+
+def test_false_match_paper_magnitudes():
+    # n = 2048, a = 40, s = 20, theta = 10: 3.9e-13, the "far below sampling" regime the paper tabulates; more
+    # synapses at half threshold drive it down by orders of magnitude, a larger n likewise.
+    assert float(th.false_match(2048, 40, 20, 10)) == pytest.approx(3.9105892637874755e-13, rel=1e-12)
+    assert th.false_match(2048, 40, 32, 16) < th.false_match(2048, 40, 24, 12) < th.false_match(2048, 40, 20, 10)
+    assert th.false_match(4096, 40, 20, 10) < th.false_match(2048, 40, 20, 10)
+    assert th.log10(th.false_match(2048, 40, 40, 20)) == pytest.approx(
+        math.log10(hypergeom.sf(19, 2048, 40, 40)), abs=1e-9)
+
+
+@pytest.mark.parametrize(("a", "s"), [(4, 2), (6, 3), (7, 7)])
+def test_false_negative_matches_enumeration(a, s):
+    for theta in range(s + 1):
+        for moved in range(a + 1):
+            assert th.false_negative(100, a, s, theta, moved) == naive.false_negative_naive(a, s, theta, moved)
+
+
+def test_false_negative_limits():
+    assert th.false_negative(2048, 40, 20, 10, 0) == 0
+    assert th.false_negative(2048, 40, 20, 1, 40) == 1
+    # Moving half the bits loses about half the synapses: theta = s/2 misses a bit less than half of the time.
+    assert 0.3 < th.false_negative(2048, 40, 20, 10, 20) < 0.5
+
+
+@pytest.mark.parametrize(("n", "a", "s", "m"), [(6, 2, 2, 2), (7, 3, 2, 2), (6, 2, 1, 3)])
+def test_union_false_match_matches_enumeration(n, a, s, m):
+    for theta in range(1, a + 1):
+        assert th.union_false_match(n, a, s, theta, m) == naive.union_false_match_naive(n, a, s, theta, m)
+
+
+def test_union_reduces_to_one_segment_and_grows_with_m():
+    assert th.union_false_match(2048, 40, 20, 10, 1) == th.false_match(2048, 40, 20, 10)
+    values = [th.union_false_match(2048, 40, 20, 10, m) for m in (1, 2, 5, 10)]
+    assert values == sorted(values) and values[0] < values[-1]
+    counts = th.union_size_counts(2048, 20, 5)
+    assert sum(counts.values()) == math.comb(2048, 20) ** 5
+    # Expected union size: n (1 - (1 - s/n)^m).
+    mean = Fraction(sum(u * w for u, w in counts.items()), math.comb(2048, 20) ** 5)
+    assert float(mean) == pytest.approx(2048 * (1 - (1 - 20 / 2048) ** 5), rel=1e-12)
+
+
+def test_best_theta_minimises_the_total_error():
+    for moved in (0, 8, 20):
+        theta, error = th.best_theta(2048, 40, 20, moved)
+        totals = [th.false_match(2048, 40, 20, t) + th.false_negative(2048, 40, 20, t, moved) for t in range(1, 21)]
+        assert error == min(totals) and totals.index(error) + 1 == theta
+    assert th.best_theta(2048, 40, 20, 0)[0] == 20  # no noise: demand every synapse
+    assert th.best_theta(2048, 40, 20, 20)[0] < th.best_theta(2048, 40, 20, 8)[0]
+
+
+def test_bad_input_names_the_field():
+    with pytest.raises(ValueError, match="theta"):
+        th.false_match(2048, 40, 20, 21)
+    with pytest.raises(ValueError, match="a must be"):
+        th.false_match(10, 11, 2, 1)
+    with pytest.raises(ValueError, match="noise"):
+        th.noise_bits(40, 1.5)
