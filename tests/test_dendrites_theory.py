@@ -7,6 +7,7 @@ import math
 from fractions import Fraction
 
 import naive
+import numpy as np
 import pytest
 from scipy.stats import hypergeom
 
@@ -89,3 +90,20 @@ def test_bad_input_names_the_field():
         th.false_match(10, 11, 2, 1)
     with pytest.raises(ValueError, match="noise"):
         th.noise_bits(40, 1.5)
+
+
+def test_registered_curves_evaluate_the_formulas_on_grids():
+    from amsim import registry
+
+    ds = registry.theory("dendrites-false-match").fn(n=np.array([512, 2048]), theta=np.array([8, 10]))
+    assert ds["false_match_theory"].dims == ("n", "theta")
+    assert ds["false_match_theory"].sel(n=2048, theta=10).item() == float(th.false_match(2048, 40, 20, 10))
+    assert ds["log10_false_match_theory"].sel(n=512, theta=8).item() == th.log10(th.false_match(512, 40, 20, 8))
+    det = registry.theory("dendrites-detection").fn(noise=np.array([0.0, 0.5]))
+    assert det["best_theta_theory"].values.tolist() == [20, th.best_theta(2048, 40, 20, 20)[0]]
+    assert det["false_negative_theory"].sel(noise=0.5).item() == float(th.false_negative(2048, 40, 20, 10, 20))
+    union = registry.theory("dendrites-union").fn(n_patterns=np.array([1, 4]))
+    assert union["union_false_match_theory"].sel(n_patterns=4).item() == float(
+        th.union_false_match(2048, 40, 20, 10, 4))
+    with pytest.raises(ValueError, match="n must be an integer"):
+        registry.theory("dendrites-false-match").fn(n=100.5)
