@@ -107,3 +107,63 @@ def test_registered_curves_evaluate_the_formulas_on_grids():
         th.union_false_match(2048, 40, 20, 10, 4))
     with pytest.raises(ValueError, match="n must be an integer"):
         registry.theory("dendrites-false-match").fn(n=100.5)
+
+
+def _within_sampling_error(hits, trials, p):
+    """The count of a binomial(trials, p) within five standard deviations of its mean."""
+    return abs(hits - trials * p) <= 5 * math.sqrt(trials * p * (1 - p)) + 1
+
+
+def _synapses_hit(inputs, synapses, n):
+    """Number of each input's (B, a) active bits on the segment's synapses (an index array), (B,) int."""
+    on = np.zeros(n, bool)
+    on[synapses] = True
+    return on[inputs].sum(axis=1)
+
+
+def test_false_match_matches_sampling_of_random_sdrs():
+    from amsim.patterns import random_sdrs
+
+    rng = np.random.default_rng(13)
+    n, a, s, trials = 128, 16, 8, 60_000
+    synapses = random_sdrs(1, n, a, rng)[0, rng.permutation(a)[:s]]
+    hit = _synapses_hit(random_sdrs(trials, n, a, rng), synapses, n)
+    for theta in (2, 3, 4, 5):
+        p = th.false_match(n, a, s, theta)
+        assert float(p) > 1e-4  # reachable by sampling at this size
+        assert _within_sampling_error(int((hit >= theta).sum()), trials, float(p))
+
+
+def test_false_negative_matches_sampling_with_swap_active_noise():
+    from amsim.patterns import random_sdrs, swap_active
+
+    rng = np.random.default_rng(14)
+    n, a, s, moved, trials = 256, 20, 10, 8, 20_000
+    patterns = random_sdrs(trials, n, a, rng)
+    # each pattern's segment: s of its a active bits, chosen at random.
+    picks = np.argsort(rng.random((trials, a)), axis=1)[:, :s]
+    synapses = np.take_along_axis(patterns, picks, axis=1)
+    noisy = swap_active(patterns, n, moved, rng)
+    kept = (noisy[:, :, None] == synapses[:, None, :]).any(axis=1).sum(axis=1)
+    for theta in (5, 6, 7, 8):
+        p = float(th.false_negative(n, a, s, theta, moved))
+        assert _within_sampling_error(int((kept < theta).sum()), trials, p)
+
+
+def test_union_false_match_matches_sampling():
+    from amsim.patterns import random_sdrs
+
+    rng = np.random.default_rng(15)
+    n, a, s, m, segments, per = 200, 12, 8, 4, 400, 200
+    hits = np.zeros(a + 1, np.int64)
+    for _ in range(segments):
+        synapses = np.unique(random_sdrs(m, n, s, rng))  # union of m random s-subsets
+        hit = _synapses_hit(random_sdrs(per, n, a, rng), synapses, n)
+        hits += np.bincount(hit, minlength=a + 1)
+    # The inputs of one segment are correlated through its union size, so the band uses the segment count.
+    for theta in (2, 3, 4):
+        p = float(th.union_false_match(n, a, s, theta, m))
+        observed = hits[theta:].sum() / (segments * per)
+        band = 5 * math.sqrt(p * (1 - p) / segments)
+        assert abs(observed - p) <= band
+        assert abs(observed - float(th.false_match(n, a, s, theta))) > band  # a single segment would be far off
