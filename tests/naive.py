@@ -341,3 +341,9 @@ def union_false_match_naive(n, a, s, theta, m):
             hits += len(synapses & x) >= theta
             total += 1
     return Fraction(hits, total)
+
+
+def segment_overlaps_naive(segment_bits, input_bits):
+    """Active synapses: for each input row b and segment row k, the positions set in both; a list of lists."""
+    return [[sum(int(x) and int(y) for x, y in zip(seg, inp, strict=True)) for seg in segment_bits]
+            for inp in input_bits]
