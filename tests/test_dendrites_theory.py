@@ -99,9 +99,10 @@ def test_registered_curves_evaluate_the_formulas_on_grids():
     assert ds["false_match_theory"].dims == ("n", "theta")
     assert ds["false_match_theory"].sel(n=2048, theta=10).item() == float(th.false_match(2048, 40, 20, 10))
     assert ds["log10_false_match_theory"].sel(n=512, theta=8).item() == th.log10(th.false_match(512, 40, 20, 8))
-    det = registry.theory("dendrites-detection").fn(noise=np.array([0.0, 0.5]))
+    det = registry.theory("dendrites-detection").fn(swap=np.array([0.0, 0.5]))
     assert det["best_theta_theory"].values.tolist() == [20, th.best_theta(2048, 40, 20, 20)[0]]
-    assert det["false_negative_theory"].sel(noise=0.5).item() == float(th.false_negative(2048, 40, 20, 10, 20))
+    assert det["false_negative_theory"].sel(swap=0.5).item() == float(th.false_negative(2048, 40, 20, 10, 20))
+    assert det["detected_theory"].sel(swap=0.5).item() == float(1 - th.false_negative(2048, 40, 20, 10, 20))
     union = registry.theory("dendrites-union").fn(n_patterns=np.array([1, 4]))
     assert union["union_false_match_theory"].sel(n_patterns=4).item() == float(
         th.union_false_match(2048, 40, 20, 10, 4))

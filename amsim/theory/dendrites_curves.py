@@ -25,7 +25,7 @@ REFERENCES = ["arXiv:1601.00720"]
 
 _UNITS = {"n": ("SDR size", "bits"), "a": ("active bits per SDR", "bits"),
           "s": ("synapses per segment and pattern", "synapses"), "theta": ("segment threshold", "synapses"),
-          "noise": ("fraction of the active bits moved", "1"), "n_patterns": ("patterns per segment", "patterns")}
+          "swap": ("fraction of the active bits moved", "1"), "n_patterns": ("patterns per segment", "patterns")}
 
 
 def _whole(theory: str, name: str, value: Any) -> int:
@@ -46,7 +46,7 @@ def _grid(theory: str, inputs: dict[str, Any], fns: dict[str, tuple[Callable[...
     out: dict[str, np.ndarray] = {}
     for index in itertools.product(*(range(n) for n in shape)):
         point = {**fixed, **{k: grid[i].item() for (k, grid), i in zip(axes.items(), index, strict=True)}}
-        point = {k: float(v) if k == "noise" else _whole(theory, k, v) for k, v in point.items()}
+        point = {k: float(v) if k == "swap" else _whole(theory, k, v) for k, v in point.items()}
         for name, (fn, _) in fns.items():
             value = fn(**point)
             if isinstance(value, Fraction):
@@ -81,29 +81,29 @@ def dendrites_false_match(n: Any = 2048, a: Any = 40, s: Any = 20, theta: Any = 
                                          "probability that a random SDR activates the segment")})
 
 
-@register_theory("dendrites-detection", inputs=("n", "a", "s", "theta", "noise"))
-def dendrites_detection(n: Any = 2048, a: Any = 40, s: Any = 20, theta: Any = 10, noise: Any = 0.0) -> xr.Dataset:
-    """A segment recognising its own pattern after ``round(noise a)`` active bits are moved, and the best theta.
+@register_theory("dendrites-detection", inputs=("n", "a", "s", "theta", "swap"))
+def dendrites_detection(n: Any = 2048, a: Any = 40, s: Any = 20, theta: Any = 10, swap: Any = 0.0) -> xr.Dataset:
+    """A segment recognising its own pattern after ``round(swap a)`` active bits are moved, and the best theta.
 
     Returns
     -------
     xr.Dataset
-        ``false_negative_theory`` (missing the noisy pattern), ``false_match_theory`` (a random SDR),
-        ``total_error_theory`` (their sum), each with its ``log10_``; ``best_theta_theory`` (the threshold
-        minimising the total error at that n, a, s and noise; it ignores the theta input).
+        ``detected_theory`` (the segment fires on its noisy pattern), ``false_negative_theory`` (it misses),
+        ``false_match_theory`` (a random SDR fires it), ``total_error_theory`` (misses plus false matches), each
+        probability with its ``log10_``; ``best_theta_theory`` (the threshold minimising the total error at that
+        n, a, s and swap; it ignores the theta input).
     """
-    def moved(a: int, noise: float) -> int:
-        return th.noise_bits(a, noise)
+    def miss(n: int, a: int, s: int, theta: int, swap: float) -> Fraction:
+        return th.false_negative(n, a, s, theta, th.noise_bits(a, swap))
 
-    return _grid("dendrites-detection", {"n": n, "a": a, "s": s, "theta": theta, "noise": noise}, {
-        "false_negative_theory": (lambda n, a, s, theta, noise: th.false_negative(n, a, s, theta, moved(a, noise)),
-                                  "probability that the segment misses its noisy pattern"),
-        "false_match_theory": (lambda n, a, s, theta, noise: th.false_match(n, a, s, theta),
+    return _grid("dendrites-detection", {"n": n, "a": a, "s": s, "theta": theta, "swap": swap}, {
+        "detected_theory": (lambda **q: 1 - miss(**q), "probability that the segment fires on its noisy pattern"),
+        "false_negative_theory": (miss, "probability that the segment misses its noisy pattern"),
+        "false_match_theory": (lambda n, a, s, theta, swap: th.false_match(n, a, s, theta),
                                "probability that a random SDR activates the segment"),
-        "total_error_theory": (lambda n, a, s, theta, noise: th.false_match(n, a, s, theta)
-                               + th.false_negative(n, a, s, theta, moved(a, noise)),
-                               "false match plus false negative"),
-        "best_theta_theory": (lambda n, a, s, theta, noise: th.best_theta(n, a, s, moved(a, noise))[0],
+        "total_error_theory": (lambda **q: th.false_match(q["n"], q["a"], q["s"], q["theta"]) + miss(**q),
+                               "false negative plus false match"),
+        "best_theta_theory": (lambda n, a, s, theta, swap: th.best_theta(n, a, s, th.noise_bits(a, swap))[0],
                               "threshold minimising false match plus false negative"),
     })
 
