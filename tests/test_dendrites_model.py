@@ -78,3 +78,13 @@ def test_recognition_agrees_with_theory():
     fn = float(th.false_negative(128, 16, 8, 3, 6))
     misses = int((~ds["detected"]).sum())
     assert abs(misses - 600 * fn) <= 5 * math.sqrt(600 * fn * (1 - fn)) + 1
+
+
+@pytest.mark.parametrize(("n", "a", "s", "theta"), [(2048, 40, 20, 10), (2048, 40, 24, 12), (128, 16, 8, 3)])
+def test_importance_sampling_reaches_the_far_tail(n, a, s, theta):
+    from amsim.families.dendrites.estimate import false_match_importance
+
+    est = false_match_importance(n, a, s, theta, 20_000, np.random.default_rng(n + s), backend="cpu")
+    exact = float(th.false_match(n, a, s, theta))
+    assert est.mismatches == 0 and est.relative_error < 0.05
+    assert abs(est.value - exact) <= 5 * est.relative_error * est.value
