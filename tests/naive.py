@@ -334,3 +334,47 @@ def sparsey_csa_naive(w, x, draws, modules, units, g_min, eta_max, gamma, center
             if x[j]:
                 w[j][q * units + winner] = 1
     return code, g
+
+
+# --------------------------------------------------------------------------------------------------
+# Active dendrites (sparse distributed representations)
+# --------------------------------------------------------------------------------------------------
+
+
+def false_match_naive(n, a, s, theta):
+    """Fraction of all a-subsets of range(n) holding >= theta of the segment's synapses range(s); a Fraction."""
+    from fractions import Fraction
+
+    subsets = list(itertools.combinations(range(n), a))
+    return Fraction(sum(sum(i < s for i in x) >= theta for x in subsets), len(subsets))
+
+
+def false_negative_naive(a, s, theta, moved):
+    """Fraction of the ways to move `moved` of a pattern's a bits that leave < theta of the s synapses (on bits
+    range(s) of the pattern) active; a Fraction."""
+    from fractions import Fraction
+
+    choices = list(itertools.combinations(range(a), moved))
+    return Fraction(sum(s - sum(i < s for i in c) < theta for c in choices), len(choices))
+
+
+def union_false_match_naive(n, a, s, theta, m):
+    """Fraction, over every m-tuple of s-subsets (the segment's synapses) and every a-subset (the input), of the
+    pairs whose overlap reaches theta; a Fraction."""
+    from fractions import Fraction
+
+    segments = list(itertools.combinations(range(n), s))
+    inputs = [set(x) for x in itertools.combinations(range(n), a)]
+    hits = total = 0
+    for tup in itertools.product(segments, repeat=m):
+        synapses = set().union(*tup)
+        for x in inputs:
+            hits += len(synapses & x) >= theta
+            total += 1
+    return Fraction(hits, total)
+
+
+def segment_overlaps_naive(segment_bits, input_bits):
+    """Active synapses: for each input row b and segment row k, the positions set in both; a list of lists."""
+    return [[sum(int(x) and int(y) for x, y in zip(seg, inp, strict=True)) for seg in segment_bits]
+            for inp in input_bits]

@@ -37,6 +37,8 @@ ROOT = Path(__file__).resolve().parents[1]
 READMES = [ROOT / "README.md", *sorted((ROOT / "analysis").glob("*/README.md"))]
 
 SHRINK: dict[str, dict[str, Any]] = {
+    "dendrites-noise": {"trials": 2, "params": {"n_stored": 5, "cues": 10},
+                        "axes": {"theta": [4, 8], "swap": [0.0, 0.4]}},
     "hopfield-capacity": {"trials": 3, "params": {"cues": 2},
                           "axes": {"load": [0.05, 0.14, 0.3], "n_neurons": [100, 200]}},
     "hopfield-finite-size": {"trials": 8, "params": {"cues": 4, "max_steps": 20},

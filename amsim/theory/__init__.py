@@ -5,6 +5,6 @@ Modules are named after the family they describe: ``<family>.py`` or ``<family>_
 curves that ``amsim theory`` and studies evaluate. Importing this package registers every named curve.
 """
 
-from amsim.theory import dense_curves, hopfield_curves, sdm_curves
+from amsim.theory import dendrites_curves, dense_curves, hopfield_curves, sdm_curves
 
-__all__ = ["dense_curves", "hopfield_curves", "sdm_curves"]
+__all__ = ["dendrites_curves", "dense_curves", "hopfield_curves", "sdm_curves"]
