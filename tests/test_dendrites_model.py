@@ -88,3 +88,15 @@ def test_importance_sampling_reaches_the_far_tail(n, a, s, theta):
     exact = float(th.false_match(n, a, s, theta))
     assert est.mismatches == 0 and est.relative_error < 0.05
     assert abs(est.value - exact) <= 5 * est.relative_error * est.value
+
+
+def test_bench_workload_computes_the_same_overlaps_three_ways():
+    """The `amsim bench` line times three ways to the same counts: Numba, the reference twin, the NumPy baseline."""
+    from amsim.families.dendrites.bench import workloads
+
+    (work,) = workloads(quick=True)
+    inputs = work.setup()
+    expected = work.reference(inputs)
+    assert expected.max() > 0
+    np.testing.assert_array_equal(work.amsim(inputs), expected)
+    np.testing.assert_array_equal(work.baseline[1](inputs), expected)
