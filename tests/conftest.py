@@ -57,4 +57,5 @@ def cli_env() -> dict[str, str]:
     """Environment for running the `amsim` console script in subprocesses."""
     env = dict(os.environ)
     env["AMSIM_MODELS"] = str(ROOT / "models")
+    env["COLUMNS"] = "100"  # listings wrap to the terminal: one width, whatever runs the tests
     return env
