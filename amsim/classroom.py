@@ -1,5 +1,5 @@
-"""Helpers for the lessons in ``analysis/lessons``: draw ±1 patterns as small images, and save a lesson's figures
-as PNGs when asked to.
+"""Helpers for the lessons in ``analysis/lessons``: draw ±1 patterns and sparse distributed representations as
+small images, and save a lesson's figures as PNGs when asked to.
 
 A lesson draws in amsim's style (:func:`use_style`) and saves each figure with :func:`save_figure`, which writes
 ``<name>.png`` into the folder named by the environment variable ``AMSIM_LESSON_FIGURES`` and does nothing when it
@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["FIGURES_ENV", "save_figure", "show_patterns", "use_style"]
+__all__ = ["FIGURES_ENV", "draw_sdr", "save_figure", "show_patterns", "use_style"]
 
 #: Environment variable naming the folder where :func:`save_figure` writes the lessons' PNGs.
 FIGURES_ENV = "AMSIM_LESSON_FIGURES"
@@ -86,6 +86,100 @@ def show_patterns(states: np.ndarray, shape: tuple[int, int], titles: Sequence[s
     if title:
         fig.suptitle(title, fontsize=_FONT_POINTS + 2, y=1 - 0.1 * top / fig.get_figheight())
     return fig
+
+
+#: Cell colours of :func:`draw_sdr`: off, active, active in both (overlap), active only in the reference. Okabe-Ito
+#: blue and vermillion, so the overlap reads in every common colour-vision deficiency.
+SDR_COLOURS = ("white", "#0072B2", "#D55E00", "0.82")
+
+
+def draw_sdr(sdrs: Any, n_bits: int, shape: tuple[int, int] | None = None, titles: Sequence[str] = (), *,
+             reference: Any = None, columns: int = 4, size: float = 1.6, title: str | None = None,
+             axes: Sequence[Any] | None = None) -> Any:
+    """Draw sparse distributed representations (SDRs) as grids of cells, the active bits filled; with a
+    ``reference`` SDR, the bits active in both are drawn in a second colour and those active only in the reference
+    in grey, so the overlap can be counted by eye.
+
+    Parameters
+    ----------
+    sdrs : array_like, (B, a) integer index sets, or (B, n_bits) / (n_bits,) 0/1 bitmaps
+        The SDRs (index sets as ``amsim.patterns.random_sdrs`` draws them; bitmaps as ``sdr_bits`` makes them).
+    n_bits : int
+        SDR size n.
+    shape : (rows, columns), optional
+        Grid of one SDR (rows x columns = n_bits); a near-square grid by default.
+    titles : sequence of str, optional
+        One title per SDR.
+    reference : array_like, (a,) index set or (n_bits,) 0/1 bitmap, optional
+        The SDR each one is compared with.
+    columns : int
+        SDRs per row of the figure.
+    size : float
+        Width of one grid, in inches.
+    title : str, optional
+        Title of the whole figure.
+    axes : sequence of matplotlib Axes, optional
+        Draw into these, one per SDR, instead of a new figure (``columns``, ``size`` and ``title`` are then unused).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The new figure, or the one holding ``axes``.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import ListedColormap
+
+    bits = _sdr_bitmaps(sdrs, n_bits)
+    if shape is None:
+        width = math.ceil(math.sqrt(n_bits))
+        shape = (math.ceil(n_bits / width), width)
+    if shape[0] * shape[1] < n_bits:
+        raise ValueError(f"draw_sdr: shape {shape} has fewer than n_bits = {n_bits} cells")
+    ref = None if reference is None else _sdr_bitmaps(reference, n_bits)[0]
+    new = axes is None
+    if new:
+        columns = max(1, min(columns, len(bits)))
+        rows = math.ceil(len(bits) / columns)
+        height = size * shape[0] / shape[1]
+        fig, grid = plt.subplots(rows, columns, squeeze=False,
+                                 figsize=(columns * size, rows * (height + 0.3) + (0.3 if title else 0)))
+        axes = list(grid.flat)
+    elif len(axes) < len(bits):
+        raise ValueError(f"draw_sdr: {len(axes)} axes for {len(bits)} SDRs")
+    else:
+        fig = axes[0].figure
+    cells = np.zeros(shape[0] * shape[1], np.int8)
+    for k, ax in enumerate(axes):
+        ax.set_axis_off()
+        if k >= len(bits):
+            continue
+        cells[:] = 0
+        cells[:n_bits] = bits[k]
+        if ref is not None:  # 2: active in both; 3: active only in the reference
+            cells[:n_bits][(bits[k] == 1) & (ref == 1)] = 2
+            cells[:n_bits][(bits[k] == 0) & (ref == 1)] = 3
+        ax.imshow(cells.reshape(shape), cmap=ListedColormap(SDR_COLOURS), vmin=0, vmax=3, interpolation="nearest")
+        ax.add_patch(plt.Rectangle((-0.5, -0.5), shape[1], shape[0], fill=False, lw=0.6, ec="0.6", clip_on=False))
+        if k < len(titles):
+            ax.set_title(titles[k], fontsize=_FONT_POINTS + 1)
+    if new:
+        if title:
+            fig.suptitle(title, fontsize=_FONT_POINTS + 2)
+        fig.tight_layout()
+    return fig
+
+
+def _sdr_bitmaps(sdrs: Any, n_bits: int) -> np.ndarray:
+    """SDRs given as index sets (B, a) or (a,) or as 0/1 bitmaps (B, n_bits) or (n_bits,): bitmaps (B, n_bits) uint8."""
+    from amsim.patterns import sdr_bits
+
+    a = np.atleast_2d(np.asarray(sdrs))
+    if a.shape[1] == n_bits and ((a == 0) | (a == 1)).all():
+        return a.astype(np.uint8)
+    if a.dtype.kind not in "iu":
+        raise ValueError(f"draw_sdr: SDRs must be integer index sets or 0/1 bitmaps of {n_bits} bits "
+                         f"(got {a.dtype} shape {a.shape})")
+    return sdr_bits(a, n_bits)
 
 
 def use_style() -> None:

@@ -145,7 +145,7 @@ def cli() -> None:
     \b
     Start here:
       amsim demo                        a network restores letters from noisy copies
-      amsim demo --list                 classroom demos that draw pictures (letters, capacity, sdm, dense)
+      amsim demo --list                 picture demos: letters, capacity, sdm, dense, dendrites, sparsey
       amsim studies                     the studies in analysis/, each with its claim and run time
       amsim models                      model cards (published configurations)
       amsim experiments                 what can be run, with every parameter

@@ -11,6 +11,7 @@ notebook, one ending with ``student`` only in the student's.
     python scripts/lessons.py check             # exit 1 if a notebook differs from what its source gives
     python scripts/lessons.py run               # execute every notebook; print the seconds each took
     python scripts/lessons.py run --figures     # the same, saving the figures to analysis/lessons/figures/
+    python scripts/lessons.py run 06            # only lesson 6 (student's and teacher's)
 
 Executing needs ``nbclient``, ``nbformat`` and ``ipykernel`` (the ``test`` extra); the kernel is this interpreter's.
 """
@@ -129,6 +130,7 @@ def execute_all(paths: list[Path], workers: int = 2) -> dict[Path, float | Excep
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=("build", "check", "run"))
+    parser.add_argument("lessons", nargs="*", help="run: only the lessons whose names start with these (e.g. 06)")
     parser.add_argument("--figures", action="store_true", help="run: save the figures to analysis/lessons/figures/")
     args = parser.parse_args(argv)
     if args.command == "build":
@@ -141,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.figures:
             os.environ[FIGURES_ENV] = str(FIGURES)
         for path in sorted(targets()):
+            if args.lessons and not path.name.startswith(tuple(args.lessons)):
+                continue
             print(f"{execute(path):6.1f} s  {path.relative_to(ROOT)}", flush=True)
     return 0
 

@@ -36,11 +36,11 @@ def test_list_names_every_demo_with_a_line(in_tmp, capsys):
     for name, d in DEMOS.items():
         assert any(line.startswith(f"{name} ") for line in out.splitlines()), out
         assert d.summary and d.outputs
-    assert set(DEMOS) >= {"letters", "capacity", "sdm", "dense"}
+    assert set(DEMOS) >= {"letters", "capacity", "sdm", "dense", "dendrites", "sparsey"}
     assert list(in_tmp.iterdir()) == []
 
 
-@pytest.mark.parametrize("name", ["letters", "capacity", "sdm", "dense"])
+@pytest.mark.parametrize("name", ["letters", "capacity", "sdm", "dense", "dendrites", "sparsey"])
 def test_each_demo_writes_valid_pictures_and_says_where(in_tmp, capsys, name):
     from PIL import Image
 
@@ -125,7 +125,7 @@ def test_show_without_a_display_warns_and_still_writes(in_tmp, capsys):
 
 @pytest.mark.parametrize(("args", "fragment"), [
     (["lettres"], "did you mean 'letters'"),
-    (["nope"], "allowed: capacity, dense, letters, sdm"),
+    (["nope"], "allowed: capacity, dendrites, dense, letters, sdm, sparsey"),
     (["sdm", "--noise", "0.1"], "--noise applies to the demos letters only"),
     (["capacity", "--update", "sync"], "--update applies"),
     (["letters", "--noise", "1.5"], "--noise"),
@@ -142,3 +142,11 @@ def test_misuse_is_one_line_and_status_2(in_tmp, capsys, args, fragment):
     assert code == 2 and len(lines) == 1 and lines[0].startswith("error: "), err
     assert fragment in lines[0], lines[0]
     assert sorted(p.name for p in in_tmp.iterdir()) == ["afile"]
+
+
+def test_the_sparsey_demo_draws_one_winner_per_module():
+    from amsim.demos.sparsey import code_bits
+
+    code = np.array([3, 0, 15, 7])
+    grid = code_bits(code, 16).reshape(16, 4)
+    assert (grid.sum(axis=0) == 1).all() and (grid.argmax(axis=0) == code).all()
