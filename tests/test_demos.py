@@ -150,3 +150,15 @@ def test_the_sparsey_demo_draws_one_winner_per_module():
     code = np.array([3, 0, 15, 7])
     grid = code_bits(code, 16).reshape(16, 4)
     assert (grid.sum(axis=0) == 1).all() and (grid.argmax(axis=0) == code).all()
+
+
+def test_morph_moves_one_more_active_bit_each_frame_until_none_is_left():
+    from amsim.demos.dendrites import morph
+    from amsim.patterns import random_sdrs, sdr_bits
+
+    start = random_sdrs(1, 64, 12, np.random.default_rng(0))[0]
+    frames = morph(start, 64, np.random.default_rng(1))
+    bits = sdr_bits(frames, 64)
+    assert frames.shape == (13, 12) and (bits.sum(axis=1) == 12).all() and (frames[0] == start).all()
+    assert ((bits & bits[0]).sum(axis=1) == np.arange(12, -1, -1)).all()  # frame k shares 12 - k bits
+    assert ((bits[1:] & bits[:-1]).sum(axis=1) == 11).all()  # each frame moves one bit more than the last

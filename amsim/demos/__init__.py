@@ -5,7 +5,7 @@ This is an application layer, like the command line: it imports the families; no
 
 >>> from amsim.demos import DEMOS
 >>> sorted(DEMOS)
-['capacity', 'dense', 'dendrites', 'letters', 'sdm', 'sparsey']
+['capacity', 'dendrites', 'dense', 'letters', 'sdm', 'sparsey']
 """
 
 from __future__ import annotations
@@ -64,10 +64,12 @@ DEMOS: dict[str, Demo] = {d.name: d for d in (
     Demo("dense", "dense associative memories: 36 letters and digits in 100 neurons, x^2 fails, x^4 recalls "
                   "half, exp(x) all", "amsim.demos.dense"),
     Demo("dendrites", "a dendritic segment of 10 synapses recognises a sparse code with half its bits moved and "
-                      "ignores random ones; false matches and misses against the exact theory",
+                      "ignores random ones; false matches and misses against the exact theory; the code losing "
+                      "its bits until the segment falls silent (GIF)",
          "amsim.demos.dendrites"),
     Demo("sparsey", "Sparsey learns sparse codes in one trial: similar inputs get similar codes, new ones random "
-                    "codes; familiarity and crosstalk as the field fills", "amsim.demos.sparsey"),
+                    "codes; familiarity and crosstalk as the field fills; a stored input turning into a new one "
+                    "and its code with it (GIF)", "amsim.demos.sparsey"),
 )}
 
 

@@ -1,21 +1,23 @@
 """``amsim demo dendrites``: a dendritic segment recognising a sparse distributed representation (SDR) with a few
 synapses (Ahmad & Hawkins 2016): a stored SDR and its segment, a noisy copy that still fires it, a random SDR that
 does not; false matches against the threshold (sampled, importance-sampled and exact) and detection under noise
-against the exact theory."""
+against the exact theory. The GIF moves the stored SDR's active bits away, two a frame, until the segment falls
+silent."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from amsim.demos.output import Output
+from amsim.demos.output import Output, frame
 
-OUTPUTS = ("dendrites.png",)
+OUTPUTS = ("dendrites.png", "dendrites-noise.gif")
 N, A, S = 1024, 20, 10  # SDR size, active bits, synapses per segment
 THETA = 6  # the segment drawn, and the detection curve in bold
 SHAPE = (32, 32)
-SEGMENTS, INPUTS = 20, 20_000  # random inputs against every segment: 400,000 pairs
+SEGMENTS, INPUTS = 20, 10_000  # random inputs against every segment: 200,000 pairs
 WEIGHTED = 10_000  # importance-sampled inputs per threshold
 FAR = (3, 4, 6, 8, 10)  # thresholds importance-sampled
 SWAPS = np.round(np.arange(0.0, 0.91, 0.1), 2)
@@ -23,9 +25,32 @@ THETAS = (3, 6, 9)
 REPEATS = 10  # noisy copies of each stored SDR per swap
 
 
+def morph(indices: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    """An SDR turned into an unrelated one bit by bit: frame k has k of its active bits moved to positions that
+    were off, the same k bits as frame k - 1 plus one.
+
+    Parameters
+    ----------
+    indices : ndarray, (a,) int
+        The active positions of the SDR (a <= n / 2).
+    n : int
+        SDR size.
+
+    Returns
+    -------
+    ndarray, (a + 1, a) int32
+        Frame k's active positions; frame 0 is ``indices``, frame a shares no bit with it.
+    """
+    a = indices.size
+    leaving = rng.permutation(indices)
+    arriving = rng.permutation(np.setdiff1d(np.arange(n), indices))[:a]
+    return np.array([np.sort(np.concatenate([leaving[k:], arriving[:k]])) for k in range(a + 1)], np.int32)
+
+
 def run(out: Output, *, seed: int, backend: str) -> list[Path]:
     """Draw the segment with three inputs, the false-match rate against theta and the detected fraction against
-    the bits moved, each beside the exact theory (``dendrites.png``); print the numbers.
+    the bits moved, each beside the exact theory (``dendrites.png``), and the stored SDR losing its bits one by one
+    before the segment (``dendrites-noise.gif``); print the numbers.
 
     One population of segments serves every panel, and each count serves every threshold (a segment fires when
     its count reaches theta), so the kernels run a few times only.
@@ -99,13 +124,43 @@ def run(out: Output, *, seed: int, backend: str) -> list[Path]:
                   title=f"Its own SDR, corrupted, still fires it ({targets.size} cues a point)")
         right.legend(fontsize=7)
         out.png(fig, OUTPUTS[0])
+        _animate(out, segments, stored[0], segment_bits, rng)
     print(f"false matches at theta = {THETA}: exact {exact[THETA - 1]:.1e}, importance sampling "
           f"{weighted[FAR.index(THETA)].value:.1e} (+- {weighted[FAR.index(THETA)].relative_error:.0%}); "
           f"sampling saw {int((pairs >= THETA).sum())} in {pairs.size:,} pairs")
     return out.written
 
 
-def _segment_bits(segments: object, n: int) -> np.ndarray:
+def _animate(out: Output, segments: Any, stored: np.ndarray, segment_bits: np.ndarray,
+             rng: np.random.Generator) -> None:
+    """The GIF: the stored SDR (a,) morphed away two bits a frame (:func:`morph`) over the first segment, with a
+    gauge of its active synapses against theta."""
+    import matplotlib.pyplot as plt
+
+    from amsim.classroom import draw_sdr
+    from amsim.patterns import sdr_bits
+    from amsim.plotting import OKABE_ITO
+
+    frames = morph(stored, N, rng)[::2]
+    counts = segments.overlaps(sdr_bits(frames, N))[:, 0]
+    pictures = []
+    for j, (cue, count) in enumerate(zip(frames, counts, strict=True)):
+        moved = 2 * j
+        fig, (grid, gauge) = plt.subplots(1, 2, figsize=(4.6, 2.9), width_ratios=[3, 1])
+        fig.subplots_adjust(left=0.02, right=0.97, bottom=0.04, top=0.84, wspace=0.35)
+        draw_sdr(cue, N, SHAPE, [f"{moved} of {A} active bits moved\nsynapses: vermillion active, grey not"],
+                 reference=segment_bits, axes=[grid])
+        fires = count >= THETA
+        gauge.bar([0], [count], color=OKABE_ITO[1] if fires else "0.6", width=0.6)
+        gauge.axhline(THETA, color="black", ls="--", lw=1)
+        gauge.text(0.45, THETA + 0.15, f"theta = {THETA}", fontsize=7, ha="right")
+        gauge.set(xlim=(-0.6, 0.6), ylim=(0, S), xticks=[], ylabel="active synapses [synapses]",
+                  title="fires" if fires else "silent")
+        pictures.append(frame(fig))
+    out.gif(pictures, OUTPUTS[1], ms=350, hold=6)
+
+
+def _segment_bits(segments: Any, n: int) -> np.ndarray:
     """The first segment's synapses as a 0/1 bitmap (n,)."""
     from amsim.bits import unpack_bits
 

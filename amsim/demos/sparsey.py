@@ -1,6 +1,7 @@
 """``amsim demo sparsey``: Rinkus' Sparsey (2014) learns a sparse distributed code for each input in a single
 trial; the code of a variant keeps the stored code's winners in step with the input's familiarity, a new input
-gets a random code, and as the field fills new inputs start to look familiar (crosstalk)."""
+gets a random code, and as the field fills new inputs start to look familiar (crosstalk). The GIF turns a stored
+input into a new one bit by bit and shows the code the field retrieves for it."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from amsim.demos.output import Output
+from amsim.demos.dendrites import morph
+from amsim.demos.output import Output, frame
 
-OUTPUTS = ("sparsey.png",)
+OUTPUTS = ("sparsey.png", "sparsey-morph.gif")
 #: The coding field: N input bits (26 active, 10%), Q competitive modules (CMs) of K units.
 FIELD = {"input_bits": 256, "modules": 32, "units": 16, "activity": 0.1}
 LEARNED = 30  # inputs learned before the codes are drawn
@@ -32,7 +34,8 @@ def code_bits(code: np.ndarray, units: int) -> np.ndarray:
 def run(out: Output, *, seed: int, backend: str) -> list[Path]:
     """Draw the codes of a stored input, two variants and a new input, the code intersection and familiarity
     against the input overlap (``sparsey.similarity``) and crosstalk against the number learned
-    (``sparsey.recall``) in ``sparsey.png``; print the numbers."""
+    (``sparsey.recall``) in ``sparsey.png``, and the code retrieved while a stored input turns into a new one
+    (``sparsey-morph.gif``); print the numbers."""
     import matplotlib.pyplot as plt
 
     import amsim
@@ -79,11 +82,35 @@ def run(out: Output, *, seed: int, backend: str) -> list[Path]:
         right.text(STORED[0], 0.86, "recognition threshold G = 0.9", fontsize=7, color="0.4")
         right.set(xlabel="inputs learned [items]", ylabel="[fraction]", title="Crosstalk as the field fills")
         out.png(fig, OUTPUTS[0])
+        _animate(out, field, items[0], learned[0], rng)
     print("inputs learned: " + " ".join(f"{c}:{m:.2f}" for c, m in zip(STORED, crosstalk[0], strict=True))
           + " (fraction of CMs retrieved right)")
     print("inputs learned: " + " ".join(f"{c}:{m:.2f}" for c, m in zip(STORED, crosstalk[1], strict=True))
           + " (familiarity of a new input; 0.9 counts as recognised)")
     return out.written
+
+
+def _animate(out: Output, field: Any, item: np.ndarray, code: np.ndarray, rng: np.random.Generator) -> None:
+    """The GIF: the stored input ``item`` (a,) morphed into a new one two bits a frame, each frame's input beside
+    the code the field retrieves for it (``encode``: no learning), both against the stored ones."""
+    import matplotlib.pyplot as plt
+
+    from amsim.classroom import draw_sdr
+    from amsim.patterns import sdr_bits
+
+    n, q, k = FIELD["input_bits"], FIELD["modules"], FIELD["units"]
+    inputs = morph(item, n, rng)[::2]
+    codes, familiarity = field.encode(sdr_bits(inputs, n))
+    pictures = []
+    for j, (now, retrieved, g) in enumerate(zip(inputs, codes, familiarity, strict=True)):
+        fig, (left, right) = plt.subplots(1, 2, figsize=(6.4, 2.4), width_ratios=[1, 2])
+        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.88, wspace=0.08)
+        draw_sdr(now, n, (16, 16), [f"input: {2 * j} of {item.size} bits moved"], reference=item, axes=[left])
+        draw_sdr(code_bits(retrieved, k), k * q, (k, q), [f"its code: G = {g:.2f}, "
+                                                          f"{int((retrieved == code).sum())}/{q} winners as stored"],
+                 reference=code_bits(code, k), axes=[right])
+        pictures.append(frame(fig))
+    out.gif(pictures, OUTPUTS[1], ms=400, hold=5)
 
 
 def _curves(ax: Any, x: np.ndarray, runs: list[xr.Dataset], names: dict[str, str]) -> list[np.ndarray]:
