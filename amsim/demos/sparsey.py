@@ -72,7 +72,7 @@ def run(out: Output, *, seed: int, backend: str) -> list[Path]:
                                          "familiarity": "familiarity G of the variant"})
         left.axhline(1 / k, color="0.4", ls=":", lw=1)
         left.text(0.7, 1 / k + 0.02, "chance 1/K", fontsize=7, color="0.4")
-        left.set(xlabel="input overlap with the stored input [fraction]", ylabel="[fraction]",
+        left.set(xlabel="input overlap with the stored input [1]", ylabel="fraction of CMs; familiarity G [1]",
                  title="Similar inputs, similar codes")
         runs = [amsim.run("sparsey.recall", {**settings, "n_stored": int(count), "cues": 20}, trials=TRIALS,
                           seed=seed, backend=backend) for count in STORED]
@@ -80,7 +80,8 @@ def run(out: Output, *, seed: int, backend: str) -> list[Path]:
                                                    "novel_familiarity": "familiarity G of a new input"})
         right.axhline(0.9, color="0.4", ls=":", lw=1)
         right.text(STORED[0], 0.86, "recognition threshold G = 0.9", fontsize=7, color="0.4")
-        right.set(xlabel="inputs learned [items]", ylabel="[fraction]", title="Crosstalk as the field fills")
+        right.set(xlabel="inputs learned [items]", ylabel="fraction of CMs; familiarity G [1]",
+                  title="Crosstalk as the field fills")
         out.png(fig, OUTPUTS[0])
         _animate(out, field, items[0], learned[0], rng)
     print("inputs learned: " + " ".join(f"{c}:{m:.2f}" for c, m in zip(STORED, crosstalk[0], strict=True))

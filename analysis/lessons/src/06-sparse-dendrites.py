@@ -274,7 +274,8 @@ for k, name in enumerate(("code_intersection", "familiarity")):
                 label=runs[0][name].attrs["long_name"])
 ax.axhline(1 / 16, color="0.4", ls=":", lw=1)
 ax.text(0.8, 1 / 16 + 0.02, "chance 1/K", fontsize=7, color="0.4")
-ax.set(xlabel="input overlap with the stored input [fraction of active bits]", ylabel="[fraction]",
+ax.set(xlabel="active bits shared with the stored input [fraction of a]",
+       ylabel="fraction of CMs; familiarity G [1]",
        title="Sparsey: code intersection follows input overlap")
 ax.legend(fontsize=7, loc="upper left")
 save_figure(fig, "06-similarity")
@@ -302,7 +303,8 @@ for k, name in enumerate(("code_overlap", "novel_familiarity")):
                 label=runs[0][name].attrs["long_name"])
 ax.axhline(0.9, color="0.4", ls=":", lw=1)
 ax.text(stored_counts[0], 0.92, "recognition threshold G = 0.9", fontsize=7, color="0.4")
-ax.set(xlabel="inputs learned [items]", ylabel="[fraction]", title="Sparsey: crosstalk (N = 256, Q = 32, K = 16)")
+ax.set(xlabel="inputs learned [items]", ylabel="fraction of CMs; familiarity G [1]",
+       title="Sparsey: crosstalk (N = 256, Q = 32, K = 16)")
 ax.legend(fontsize=7)
 save_figure(fig, "06-crosstalk")
 
