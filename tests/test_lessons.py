@@ -56,6 +56,15 @@ def test_every_saved_figure_is_committed_small_and_named_by_a_lesson():
     assert sum(committed.values()) < 1_000_000
 
 
+def test_every_teachers_notebook_opens_with_notes_for_the_teacher():
+    for source in SOURCES:
+        cells = lessons.parse(source.read_text(), source.name)
+        first_code = next(k for k, (kind, _, _) in enumerate(cells) if kind == "code")
+        notes = [text for kind, only, text in cells[:first_code] if kind == "markdown" and only == "teacher"]
+        assert notes and notes[0].startswith("## Notes for the teacher"), source.name
+        assert all(part in notes[0] for part in ("**Plan (", "**Points to make.**", "**Exercises.**")), source.name
+
+
 def test_the_lessons_readme_lists_every_lesson_with_its_running_time():
     readme = (lessons.LESSONS / "README.md").read_text()
     for source in SOURCES:

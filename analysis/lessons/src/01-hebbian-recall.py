@@ -14,6 +14,24 @@
 #
 # **Time:** about 30 minutes. **You need:** NumPy arrays and the matrix product.
 
+# %% [markdown] teacher
+# ## Notes for the teacher
+#
+# **Plan (30 min).** Sections 1-2 (8 min): draw two 3-neuron patterns on the board and compute $W$ by hand before
+# running the cell. Section 3 (8 min): let the class guess how many sweeps recall takes before showing the traces; the
+# update-by-update figure is the one to project. Section 4 (4 min). Section 5 (10 min): ask "what should happen if
+# every letter were a fixed point?" before running it.
+#
+# **Points to make.** The memory is *in the couplings*, not in any one neuron; recall is a descent in energy, so it
+# stops, but not necessarily at the right place. Capacity figures (0.138 N) are about random patterns; letters fail
+# much earlier because they are correlated (E3 makes this concrete).
+#
+# **Common confusions.** Students expect the network to "look up" the closest letter; the spurious states of section 5
+# show it does not. Some read $m = 0.5$ as "half recalled": it is the overlap with each of three patterns at once.
+#
+# **Exercises.** E1 and E2 fit in class (5 min each); E3-E5 as homework. E2's synchronous 2-cycles are a good
+# discussion point on why the energy argument needs one neuron at a time.
+
 # %%
 import matplotlib.pyplot as plt
 import numpy as np

@@ -14,6 +14,22 @@
 #
 # **Time:** about 30 minutes. **You need:** Lesson 1; the normal distribution.
 
+# %% [markdown] teacher
+# ## Notes for the teacher
+#
+# **Plan (30 min).** Section 1 (7 min): derive the Gaussian crosstalk on the board ($P N$ terms of size $1/N$) before
+# the histogram appears. Section 2 (6 min). Section 3 (12 min): the central figure; ask the class to predict where the
+# $N = 200$ curve falls off compared with $N = 1000$. Section 4 (5 min), or skip it when short of time.
+#
+# **Points to make.** Two different questions have two different answers: "is every stored pattern an exact fixed
+# point?" (no, already far below 0.138) and "does the network stay close to the pattern?" (yes, up to
+# $\alpha_c \approx 0.138$). The theory is for $N \to \infty$; finite networks blur the transition.
+#
+# **Common confusions.** "0.138 patterns per neuron" is not a hard wall in small networks (E5). The overlap just
+# below $\alpha_c$ is about 0.97, not 1: retrieval tolerates a few percent of wrong neurons.
+#
+# **Exercises.** E1 and E4 are short calculations for class; E2, E3 and E5 need simulation time and suit homework.
+
 # %%
 import tempfile
 from pathlib import Path

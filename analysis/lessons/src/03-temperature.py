@@ -16,6 +16,23 @@
 #
 # **Time:** about 35 minutes. **You need:** Lessons 1 and 2.
 
+# %% [markdown] teacher
+# ## Notes for the teacher
+#
+# **Plan (35 min).** Section 1 (5 min): the heat-bath rule, with the limits $T \to 0$ and $T \to \infty$ on the
+# board. Section 2 (10 min). Section 3 (8 min): stress that frozen is not remembering. Section 4 (12 min): project
+# the phase diagram and walk through its regions with the class before the simulations are overlaid.
+#
+# **Points to make.** Noise is not only harmful: it lets the network escape spurious states (E2, E3), which is why
+# annealing works. The three lines answer three different questions (freezing, existence of retrieval states, their
+# global stability).
+#
+# **Common confusions.** $T_M$ and $T_c$ are often mixed up: between them retrieval states exist but are only
+# metastable. Short runs near $T_M$ decay slowly, so the simulated melting looks smoother than the theory.
+#
+# **Exercises.** E1 is a reading exercise for class (3 min); E3 (mixtures melt first) is the best discussion starter;
+# E2, E4 and E5 as homework.
+
 # %%
 import matplotlib.pyplot as plt
 import numpy as np

@@ -16,6 +16,22 @@
 #
 # **Time:** about 40 minutes. **You need:** Lessons 1-2; binomial distribution; softmax.
 
+# %% [markdown] teacher
+# ## Notes for the teacher
+#
+# **Plan (40 min).** Section 1 (12 min): draw two overlapping circles in Hamming space; the intersection count against
+# $M q(d)$ is the key idea of the lesson. Section 2 (13 min). Section 3 (15 min): write softmax attention next to the
+# SDM read on the board and match the terms (addresses = keys, words = values, cue = query).
+#
+# **Points to make.** An SDM is distributed twice: each word is stored in many locations, each location holds many
+# words. Its read is a weighted vote, and the weights fall off almost exponentially with the distance: that is why
+# it resembles attention, and beta comes from the radius, not from training.
+#
+# **Common confusions.** The radius is set by the activation probability (1% of locations), not chosen freely. The
+# intersection read is the $M \to \infty$ limit, so it is better than the SDM only by sampling noise (E4).
+#
+# **Exercises.** E1 (attention by hand) fits in class; E2-E4 as homework.
+
 # %%
 import matplotlib.pyplot as plt
 import numpy as np

@@ -18,6 +18,22 @@
 #
 # **Time:** about 35 minutes. **You need:** Lessons 1-2; the normal distribution; softmax.
 
+# %% [markdown] teacher
+# ## Notes for the teacher
+#
+# **Plan (35 min).** Section 1 (6 min): let the class guess how many of the 36 patterns each energy recalls. Section 2
+# (10 min): derive signal and noise on the board for $p = 2$ and $p = 3$. Section 3 (8 min). Section 4 (5 min).
+# Section 5 (6 min): the link to Transformers is what most students remember; leave time for it.
+#
+# **Points to make.** Only the interaction function changes, yet the capacity goes from linear to polynomial to
+# exponential in $N$. A steeper $F$ buys capacity, not wider basins (E3). The price is computation: every update
+# touches every stored pattern.
+#
+# **Common confusions.** "Dense" means many-body interactions, not dense patterns. The capacity measured in section 3
+# is at 2% bit error from clean cues, a different criterion from lesson 2's overlap.
+#
+# **Exercises.** E1 and E2 fit in class; E3-E5 as homework (E5 prepares a discussion of attention's $\sqrt d$).
+
 # %%
 import matplotlib.pyplot as plt
 import numpy as np

@@ -19,6 +19,26 @@
 #
 # **Time:** about 35 minutes. **You need:** Lesson 1; binomial coefficients; the idea of a threshold neuron.
 
+# %% [markdown] teacher
+# ## Notes for the teacher
+#
+# **Plan (35 min).** Section 1 (6 min): count an overlap on the projected SDR pictures with the class. Section 2
+# (8 min): derive the false-match sum on the board (choose $b$ of the $s$ synapses, the other $a - b$ bits outside).
+# Sections 3-4 (7 min): the threshold as a trade-off. Section 5 (4 min). Sections 6-8 (10 min): Sparsey.
+#
+# **Points to make.** Sparse codes make coincidences exponentially rare, so a neuron needs only a handful of synapses
+# to recognise a pattern, and can afford to be tolerant of noise. Every number in sections 1-5 is exact
+# combinatorics; the simulation checks it, including far below what plain sampling can see (importance sampling).
+# Sparsey adds a learning rule: familiarity decides how much of an old code a new input reuses, and one presentation
+# suffices.
+#
+# **Common confusions.** The overlap of two SDRs counts shared *active* bits, not agreeing bits (two random SDRs agree
+# on most of their inactive bits). In Sparsey, `encode` retrieves the best-supported units without learning, while
+# learning draws winners at random with a familiarity-dependent bias, so a learned variant's code is noisier than a
+# retrieved one.
+#
+# **Exercises.** E1 and E2 fit in class (exact formulas, seconds to run); E3-E5 as homework.
+
 # %%
 import math
 
